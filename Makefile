@@ -1,0 +1,191 @@
+# eryx build. Every step caches its outputs under build/; `make` after editing
+# one host file recompiles that file and relinks.
+#
+#   make            library (build/lib), CLI (build/bin/eryx)
+#   make demo       set up dependencies, build, run a demo in the sandbox
+#   make test       set up dependencies, build, run every test
+#   make test-sanitize   host code under AddressSanitizer + UBSan, API tests
+#   make bench      benchmarks against native python3.11
+#   make install PREFIX=DIR
+
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+MAKEFLAGS += -j$(JOBS)
+
+B := build
+CLANG := clang-19
+PY := /usr/bin/python3.11
+HOST_CC ?= $(CLANG)
+WASM_CC := $(CLANG) --target=wasm32-wasi -mcpu=mvp -msign-ext -mbulk-memory -mmutable-globals \
+	-mnontrapping-fptoint
+
+CPY_SRC := $(B)/cpython-src
+CPY := $(B)/cpython-wasi
+CPY_LIBS := $(CPY)/libpython3.11.a $(CPY)/Modules/_decimal/libmpdec/libmpdec.a \
+	$(CPY)/Modules/expat/libexpat.a
+GEN := $(B)/gen
+GUEST_CHUNKS := 16
+GEN_SRCS := $(GEN)/guest_init.c $(foreach i,$(shell seq -w 0 $$(($(GUEST_CHUNKS) - 1))),$(GEN)/guest_f$(i).c)
+GEN_OBJS := $(GEN_SRCS:.c=.o)
+
+HOST_SRCS := $(wildcard src/host/*.c)
+HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
+HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h
+
+WARN := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
+	-Iinclude -Isrc/host -I$(GEN)
+# Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
+GEN_CFLAGS := -O2 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
+
+.PHONY: all deps demo test test-sanitize bench install clean format check-format
+.DELETE_ON_ERROR:
+
+all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
+
+# ---- 1. dependencies (Debian packages, CPython source) ----
+$(B)/deps/.stamp: scripts/setup-deps.sh
+	./scripts/setup-deps.sh
+	touch $@
+deps: $(B)/deps/.stamp
+
+# ---- 2. CPython for wasm32-wasi ----
+$(CPY_SRC)/.stamp: $(B)/deps/.stamp
+	rm -rf $(CPY_SRC) && mkdir -p $(CPY_SRC)
+	tar -xzf $$(ls $(B)/deps/python3.11_*.orig.tar.gz | head -n1) -C $(CPY_SRC) --strip-components=1
+	touch $(CPY_SRC)/Modules/Setup.local $@
+
+$(CPY)/Makefile: $(CPY_SRC)/.stamp
+	mkdir -p $(CPY)
+	cd $(CPY) && CONFIG_SITE=$(CURDIR)/$(CPY_SRC)/Tools/wasm/config.site-wasm32-wasi \
+	  PKG_CONFIG_LIBDIR=/nonexistent \
+	  $(CURDIR)/$(CPY_SRC)/configure -q --host=wasm32-unknown-wasi \
+	  --build=$$($(CURDIR)/$(CPY_SRC)/config.guess) --with-build-python=$(PY) \
+	  --disable-test-modules --without-ensurepip \
+	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" > configure.log
+
+$(CPY_LIBS) &: $(CPY)/Makefile
+	$(MAKE) -C $(CPY) -j$(JOBS) EXTRA_CFLAGS=-Wno-error=int-conversion \
+	  libpython3.11.a Modules/_decimal/libmpdec/libmpdec.a Modules/expat/libexpat.a > $(CPY)/make.log
+	touch $(CPY_LIBS)
+
+# ---- 3. guest module ----
+$(B)/guest/runtime.o: src/guest/runtime.c $(CPY_LIBS)
+	@mkdir -p $(@D)
+	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
+
+$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS)
+	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $^ \
+	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
+	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
+	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
+
+# ---- 4. wasm2c, split for parallel compilation ----
+$(GEN)/guest.c $(GEN)/guest.h &: $(B)/guest/guest.wasm
+	@mkdir -p $(GEN)
+	wasm2c $< -n guest -o $(GEN)/guest.c
+
+$(GEN_SRCS) $(GEN)/guest_impl.h &: $(GEN)/guest.c tools/split_wasm2c.py
+	$(PY) tools/split_wasm2c.py $(GEN)/guest.c $(GEN) $(GUEST_CHUNKS)
+	touch $(GEN_SRCS) $(GEN)/guest_impl.h
+
+$(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h
+	$(HOST_CC) $(GEN_CFLAGS) -c $< -o $@
+
+# One object for the whole guest; only its entry points (Z_guest*) stay global.
+$(B)/guest/guest_all.o: $(GEN_OBJS)
+	ld.lld-19 -r -o $@.tmp $^
+	objcopy -w --keep-global-symbol='Z_guest*' $@.tmp $@
+	rm -f $@.tmp
+
+# ---- 5. standard library image ----
+$(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp
+	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py
+
+$(B)/host/stdlib_blob.o: $(B)/stdlib.img
+	@mkdir -p $(@D)
+	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 64' \
+	  '.globl eryx_stdlib_blob' '.hidden eryx_stdlib_blob' 'eryx_stdlib_blob:' \
+	  '.incbin "$(CURDIR)/$<"' 'blob_end:' '.balign 8' '.globl eryx_stdlib_blob_size' \
+	  '.hidden eryx_stdlib_blob_size' 'eryx_stdlib_blob_size: .quad blob_end - eryx_stdlib_blob' \
+	  > $(B)/host/stdlib_blob.S
+	$(HOST_CC) -c $(B)/host/stdlib_blob.S -o $@
+
+# ---- 6. host library and CLI ----
+$(B)/host/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+LIB_OBJS := $(HOST_OBJS) $(B)/host/stdlib_blob.o $(B)/guest/guest_all.o
+LIB_LDLIBS := -lpthread -lm
+
+$(B)/lib/liberyx.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && llvm-ar-19 rcs $@ $^
+
+$(B)/lib/liberyx.so: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -shared -fuse-ld=lld-19 -Wl,-soname,liberyx.so -o $@ $^ $(LIB_LDLIBS)
+
+$(B)/bin/eryx: src/cli/eryx.c include/eryx.h $(B)/lib/liberyx.a
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+# ---- demo, tests, benchmarks ----
+demo: deps
+	$(MAKE) all
+	$(B)/bin/eryx run examples/demo.py
+
+test: deps
+	$(MAKE) all
+	$(MAKE) test-programs
+	tests/run.sh
+
+TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/unit_vfs
+test-programs: $(TEST_PROGRAMS)
+
+$(B)/tests/test_api: tests/test_api.c tests/check.h $(B)/lib/liberyx.a
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+$(B)/tests/unit_vfs: tests/unit_vfs.c src/host/vfs.c src/host/vfs.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_vfs.c src/host/vfs.c
+
+# Host code under sanitizers (the generated guest is not instrumented).
+ASAN := $(B)/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+$(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) $(B)/host/stdlib_blob.o $(B)/guest/guest_all.o
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $^ $(LIB_LDLIBS)
+
+test-sanitize: deps
+	$(MAKE) all $(ASAN)/test_api
+	ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/test_api
+
+$(B)/bench/bench_create: bench/bench_create.c $(B)/lib/liberyx.a
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+bench: all $(B)/bench/bench_create
+	$(PY) bench/run.py
+
+install: all
+	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include
+	install -m 755 $(B)/bin/eryx $(PREFIX)/bin/eryx
+	install -m 644 $(B)/lib/liberyx.a $(PREFIX)/lib/liberyx.a
+	install -m 755 $(B)/lib/liberyx.so $(PREFIX)/lib/liberyx.so
+	install -m 644 include/eryx.h $(PREFIX)/include/eryx.h
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(shell sed -n 's/^#define ERYX_VERSION "\(.*\)"/\1/p' include/eryx.h)|' \
+	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
+
+format:
+	clang-format -i include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
+check-format:
+	clang-format --dry-run -Werror include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
+
+clean:
+	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/guest $(GEN) $(B)/stdlib.img

@@ -1,0 +1,77 @@
+/*
+ * bench_create.c - in-process costs: creating a sandbox and running `pass`
+ * in it, and running `pass` in an existing sandbox. Prints one line per
+ * measurement: NAME MEDIAN_US MIN_US.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eryx.h"
+
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *name, double *samples, int n) {
+    qsort(samples, (size_t)n, sizeof *samples, by_value);
+    printf("%s %.1f %.1f\n", name, samples[n / 2], samples[0]);
+}
+
+static int run_pass(eryx_sandbox *sb) {
+    eryx_result *r = NULL;
+    if (eryx_execute(sb, "pass", 4, &r) != ERYX_OK || eryx_result_error_kind(r)) return -1;
+    eryx_result_free(r);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int n = argc > 1 ? atoi(argv[1]) : 200;
+    double *samples = calloc((size_t)n, sizeof *samples);
+    eryx_sandbox *sb = NULL;
+    char err[256];
+
+    double t0 = now_us();
+    if (eryx_sandbox_new(NULL, &sb, err, sizeof err) != ERYX_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 1;
+    }
+    printf("first_sandbox_us %.1f %.1f\n", now_us() - t0, now_us() - t0);
+    eryx_sandbox_free(sb);
+
+    for (int i = 0; i < n; i++) {
+        double t = now_us();
+        if (eryx_sandbox_new(NULL, &sb, err, sizeof err) != ERYX_OK) return 1;
+        samples[i] = now_us() - t;
+        eryx_sandbox_free(sb);
+    }
+    report("create_us", samples, n);
+
+    for (int i = 0; i < n; i++) {
+        double t = now_us();
+        if (eryx_sandbox_new(NULL, &sb, err, sizeof err) != ERYX_OK || run_pass(sb)) return 1;
+        samples[i] = now_us() - t;
+        eryx_sandbox_free(sb);
+    }
+    report("create_and_pass_us", samples, n);
+
+    eryx_sandbox_new(NULL, &sb, err, sizeof err);
+    run_pass(sb);
+    for (int i = 0; i < n; i++) {
+        double t = now_us();
+        if (run_pass(sb)) return 1;
+        samples[i] = now_us() - t;
+    }
+    report("pass_us", samples, n);
+    eryx_sandbox_free(sb);
+    free(samples);
+    return 0;
+}

@@ -1,0 +1,66 @@
+"""eryx benchmarks: every figure is measured in this run, next to its
+baseline on native /usr/bin/python3.11 (the same CPython version).
+
+usage: python3.11 bench/run.py [--quick]
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ERYX = os.path.join(ROOT, "build", "bin", "eryx")
+BENCH_CREATE = os.path.join(ROOT, "build", "bench", "bench_create")
+NATIVE = "/usr/bin/python3.11"
+QUICK = "--quick" in sys.argv
+REPEAT = 3 if QUICK else 7
+
+
+def wall(argv, repeat=REPEAT):
+    """Median wall time of a whole process, seconds."""
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def inner(argv, repeat=REPEAT):
+    """Best time the script reports for its own work (last stdout line), seconds."""
+    best = None
+    for _ in range(repeat):
+        out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+        t = float(out.strip().splitlines()[-1])
+        best = t if best is None else min(best, t)
+    return best
+
+
+def row(name, eryx_s, native_s, unit="ms"):
+    scale = 1e3 if unit == "ms" else 1e6
+    print("%-34s %10.3f %s %10.3f %s %8.2fx" % (name, eryx_s * scale, unit, native_s * scale, unit,
+                                              eryx_s / native_s))
+
+
+def main():
+    print("%-34s %13s %13s %9s" % ("benchmark", "eryx", "python3.11", "ratio"))
+    native_start = wall([NATIVE, "-I", "-S", "-c", "pass"])
+    row("process: run -c pass", wall([ERYX, "run", "-c", "pass"]), native_start)
+
+    lines = subprocess.run([BENCH_CREATE, "50" if QUICK else "300"], check=True,
+                           capture_output=True, text=True).stdout.splitlines()
+    figures = {l.split()[0]: float(l.split()[1]) / 1e6 for l in lines}
+    row("in-process: first sandbox (image)", figures["first_sandbox_us"], native_start)
+    row("in-process: create sandbox", figures["create_us"], native_start, "us")
+    row("in-process: create + pass", figures["create_and_pass_us"], native_start, "us")
+    row("in-process: pass in sandbox", figures["pass_us"], native_start, "us")
+
+    for script in ("fib.py", "strings_dicts.py"):
+        path = os.path.join(ROOT, "bench", script)
+        row("work: " + script, inner([ERYX, "run", path]), inner([NATIVE, "-I", path]))
+    print("(native baseline for the in-process rows: python3.11 -I -S -c pass process start)")
+
+
+if __name__ == "__main__":
+    main()

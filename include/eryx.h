@@ -1,0 +1,207 @@
+/*
+ * eryx.h - run untrusted Python in a sandbox.
+ *
+ * eryx embeds the real CPython 3.11 interpreter and standard library,
+ * compiled to WebAssembly and translated to C. Guest code can reach nothing
+ * but its own memory, a read-only standard library and the capture buffers for
+ * its output: no host files, environment, sockets or processes.
+ *
+ * Conventions, everywhere in this header:
+ *  - Objects are opaque handles. Whoever creates one frees it with the
+ *    matching _free function; _free(NULL) does nothing.
+ *  - Functions that can fail return an eryx_status; ERYX_OK is 0. They never
+ *    abort the process, whatever the input.
+ *  - Strings passed in are copied; the caller keeps ownership. Strings
+ *    returned by accessors belong to the object and live as long as it does.
+ *  - Text from the guest (output, messages, JSON) is UTF-8. Output is passed
+ *    through as the guest wrote it; JSON text produced by eryx is always valid
+ *    UTF-8 (invalid sequences become U+FFFD).
+ *  - There is no global state: any number of sandboxes may exist at once and
+ *    run on different threads at the same time. One sandbox runs one
+ *    execution at a time.
+ */
+#ifndef ERYX_H
+#define ERYX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ERYX_VERSION "0.1.0"
+
+/* The version of the library, e.g. "0.1.0 (CPython 3.11.2)". Static storage. */
+const char *eryx_version(void);
+
+/* ======================================================================
+ * Status codes: how an API call went (not how the Python code went; that is
+ * in eryx_result).
+ * ====================================================================== */
+
+typedef enum eryx_status {
+    ERYX_OK = 0,
+    ERYX_EINVAL = 1,    /* an argument is invalid (NULL handle, value out of range) */
+    ERYX_ENOMEM = 2,    /* the host could not allocate memory */
+    ERYX_EBUSY = 3,     /* the sandbox is running an execution on another thread */
+    ERYX_EINTERNAL = 4, /* the sandbox could not be started (see the message) */
+} eryx_status;
+
+/* A short English description of a status. Static storage; never NULL. */
+const char *eryx_status_string(eryx_status status);
+
+/* ======================================================================
+ * Configuration. Create one, set what differs from the defaults, create any
+ * number of sandboxes from it, free it (sandboxes keep their own copy).
+ * ====================================================================== */
+
+typedef struct eryx_config eryx_config;
+
+/* A configuration with the defaults: timeout 30 s, memory 256 MiB, output
+ * cap 16 MiB. NULL only when the host is out of memory. */
+eryx_config *eryx_config_new(void);
+
+/* Frees a configuration. */
+void eryx_config_free(eryx_config *config);
+
+/* Wall-clock limit per execution in seconds; fractions allowed. 0 means no
+ * limit. ERYX_EINVAL for negative, NaN or values above 10^7 s. */
+eryx_status eryx_config_set_timeout(eryx_config *config, double seconds);
+
+/* Limit on the guest's linear memory, in bytes, rounded down to 64 KiB
+ * pages. The interpreter itself needs about 32 MiB; ERYX_EINVAL below
+ * 32 MiB or above 4 GiB. When the guest reaches the limit, allocations fail
+ * inside Python (MemoryError); if the interpreter cannot go on, the
+ * execution ends with ERYX_ERROR_MEMORY. */
+eryx_status eryx_config_set_memory_limit(eryx_config *config, uint64_t bytes);
+
+/* Cap on stdout plus stderr per execution, in bytes (at least 1). Output
+ * beyond it is dropped and the execution ends with ERYX_ERROR_OUTPUT. */
+eryx_status eryx_config_set_output_limit(eryx_config *config, uint64_t bytes);
+
+/* ======================================================================
+ * Sandbox lifecycle.
+ * ====================================================================== */
+
+typedef struct eryx_sandbox eryx_sandbox;
+
+/* Creates a sandbox from `config` (NULL: the defaults) and stores it in *out.
+ * The first sandbox of a process also initializes the interpreter image that
+ * every later sandbox starts from. On failure *out is NULL and, when errbuf
+ * is not NULL, a message saying why is written there (at most errlen bytes,
+ * NUL-terminated). */
+eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
+                             size_t errlen);
+
+/* Frees a sandbox. It must not be running an execution. */
+void eryx_sandbox_free(eryx_sandbox *sandbox);
+
+/* ======================================================================
+ * Execution.
+ * ====================================================================== */
+
+typedef struct eryx_result eryx_result;
+
+/* Runs `len` bytes of Python source `code` (UTF-8; need not be
+ * NUL-terminated; NULL with len 0 is empty code) and stores the outcome in
+ * *out, which the caller frees with eryx_result_free.
+ *
+ * The code is compiled as file "<user>" with top-level `await` allowed and
+ * run in a fresh `__main__` namespace: each execution starts from the
+ * initialized interpreter, nothing is kept from the last one. stdout and
+ * stderr are captured separately. After the code ends, a global named
+ * `result` is converted to JSON (see eryx_result_json).
+ *
+ * Everything that happens to the Python code (exceptions, timeouts, memory,
+ * output cap, sys.exit) is reported in the result with status ERYX_OK. Other
+ * statuses: ERYX_EINVAL (sandbox or out NULL, or code NULL with len > 0),
+ * ERYX_EBUSY (an execution is running on another thread), ERYX_ENOMEM. */
+eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, eryx_result **out);
+
+/* ======================================================================
+ * Results. Accessors take a result from eryx_execute; with NULL they return
+ * the neutral value (NULL, 0, ERYX_ERROR_NONE).
+ * ====================================================================== */
+
+typedef enum eryx_error_kind {
+    ERYX_ERROR_NONE = 0,  /* the code ran to the end */
+    ERYX_ERROR_EXCEPTION, /* an uncaught exception (SyntaxError included) */
+    ERYX_ERROR_TIMEOUT,   /* the wall-clock limit passed */
+    ERYX_ERROR_MEMORY,    /* the memory limit stopped the interpreter */
+    ERYX_ERROR_OUTPUT,    /* the output cap was reached */
+    ERYX_ERROR_EXIT,      /* SystemExit: sys.exit(n), exit() */
+    ERYX_ERROR_CANCELLED, /* cancelled by the host */
+    ERYX_ERROR_INTERNAL,  /* the sandbox failed (a trap in the interpreter) */
+} eryx_error_kind;
+
+/* The name used in JSON for a kind: "exception", "timeout", "memory",
+ * "output", "exit", "cancelled", "internal"; NULL for ERYX_ERROR_NONE. */
+const char *eryx_error_kind_name(eryx_error_kind kind);
+
+/* Frees a result. */
+void eryx_result_free(eryx_result *result);
+
+/* Captured stdout / stderr, NUL-terminated; *len (if not NULL) gets the byte
+ * length, which excludes the NUL (output may itself contain NUL bytes).
+ * Never NULL for a valid result. */
+const char *eryx_result_stdout(const eryx_result *result, size_t *len);
+const char *eryx_result_stderr(const eryx_result *result, size_t *len);
+
+/* JSON text of the global `result` after the run, or NULL when there is none
+ * (not defined, the run failed, or it could not be converted; then
+ * eryx_result_result_error tells why). */
+const char *eryx_result_json(const eryx_result *result);
+
+/* Why `result` could not be converted to JSON (e.g. "Object of type set is
+ * not JSON serializable"), or NULL. Such a run still succeeds. */
+const char *eryx_result_result_error(const eryx_result *result);
+
+/* How the run ended; ERYX_ERROR_NONE on success. */
+eryx_error_kind eryx_result_error_kind(const eryx_result *result);
+
+/* For ERYX_ERROR_EXCEPTION and ERYX_ERROR_EXIT: the Python exception type
+ * ("ZeroDivisionError", "SystemExit"); NULL otherwise. */
+const char *eryx_result_error_type(const eryx_result *result);
+
+/* A one-line message for every error kind ("division by zero", "execution
+ * timed out after 2 s"); NULL on success. */
+const char *eryx_result_error_message(const eryx_result *result);
+
+/* For exceptions: the Python-style traceback as native python3.11 prints it,
+ * with frames of the user's code only (File "<user>", line N). NULL otherwise. */
+const char *eryx_result_error_traceback(const eryx_result *result);
+
+/* Line of "<user>" where the exception was raised (for SyntaxError, the
+ * offending line); 0 when unknown or not an exception. */
+int eryx_result_error_lineno(const eryx_result *result);
+
+/* For ERYX_ERROR_EXIT: the exit status sys.exit asked for (0 to 255 as the
+ * python3.11 program would exit with it); -1 otherwise. */
+int eryx_result_exit_code(const eryx_result *result);
+
+/* Wall time of the execution in milliseconds. */
+double eryx_result_duration_ms(const eryx_result *result);
+
+/* Highest size of the guest's linear memory during the execution, bytes. */
+uint64_t eryx_result_peak_memory(const eryx_result *result);
+
+/* Number of host callback invocations made by the execution. */
+uint64_t eryx_result_callback_invocations(const eryx_result *result);
+
+/* The whole result as one JSON object, the format of `eryx run --json`:
+ * {"stdout", "stderr", "result", "result_error", "error": null | {"kind",
+ * "type", "message", "traceback", "lineno", "exit_code"}, "stats":
+ * {"duration_ms", "peak_memory_bytes", "callback_invocations"}}.
+ * Returns a NUL-terminated string the caller frees with eryx_free, or NULL
+ * when out of memory. */
+char *eryx_result_to_json(const eryx_result *result);
+
+/* Frees memory that eryx handed to the caller (eryx_result_to_json). */
+void eryx_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

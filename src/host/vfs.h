@@ -1,0 +1,113 @@
+/*
+ * vfs.h - a read-only in-memory filesystem built from an embedded blob.
+ *
+ * The standard library ships inside liberyx as one blob (made by
+ * tools/pack_stdlib.py). vfs_open() validates it and builds an index of nodes;
+ * file contents stay in the blob and are never copied. The index is immutable
+ * once built, so one eryx_vfs is shared by every vm on every thread without
+ * locking. The blob must outlive the eryx_vfs.
+ *
+ * Blob format (all integers little endian, offsets from the start of the blob):
+ *
+ *   offset 0   magic       8 bytes  "ERYXFS1\0"
+ *   offset 8   count       u32      number of entries
+ *   offset 12  paths_size  u32      size of the path section
+ *   offset 16  entries     count x 16 bytes:
+ *                u32 kind       1 = regular file, 2 = directory
+ *                u32 path_len   length of this entry's path
+ *                u32 data_off   files: offset of the contents; directories: 0
+ *                u32 data_len   files: size of the contents; directories: 0
+ *   then       paths       paths_size bytes: every entry's path, back to back
+ *                          in entry order (entry i starts where i - 1 ended),
+ *                          no separators; path_len values sum to paths_size
+ *   then       file data   anywhere after the path section, each file's
+ *                          [data_off, data_off + data_len) inside the blob
+ *
+ * Paths are relative to the root ("lib/python3.11/os.pyc"): non-empty, at most
+ * VFS_PATH_MAX bytes, no leading or trailing '/', no empty, "." or ".."
+ * component, no NUL byte. Parent directories are implied by the paths below
+ * them; a directory entry is only needed for an empty directory. Entries may
+ * come in any order; duplicates, and a file that is also used as a directory,
+ * make the blob invalid. Because paths are stored back to back, the work to
+ * index a blob is bounded by its size even when the blob is hostile.
+ */
+#ifndef ERYX_VFS_H
+#define ERYX_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VFS_MAGIC       "ERYXFS1"  /* followed by one NUL: 8 bytes */
+#define VFS_HEADER_SIZE 16u
+#define VFS_ENTRY_SIZE  16u
+#define VFS_PATH_MAX    4096u /* longest path in a blob, and in a lookup */
+
+typedef struct eryx_vfs eryx_vfs;
+
+/* A node of the index, 0 .. vfs_node_count() - 1. The root is VFS_ROOT. */
+typedef uint32_t vfs_node;
+#define VFS_ROOT ((vfs_node)0)
+
+typedef enum {
+    VFS_NONE = 0, /* not a node (an out-of-range vfs_node) */
+    VFS_FILE = 1,
+    VFS_DIR = 2,
+} vfs_kind;
+
+/* Outcome of vfs_resolve. */
+typedef enum {
+    VFS_OK = 0,
+    VFS_NOENT,   /* a component does not exist, or the path is empty */
+    VFS_MISSING, /* only the final component is missing: its parent directory
+                    exists, so creating it would be possible on a writable fs */
+    VFS_NOTDIR,  /* a component used as a directory is a file */
+} vfs_status;
+
+/* Validates `blob` and indexes it. Returns NULL on an invalid blob or when out
+ * of memory, with a message in err (if errlen > 0). Never reads outside
+ * [blob, blob + len). */
+eryx_vfs *vfs_open(const uint8_t *blob, size_t len, char *err, size_t errlen);
+
+/* Frees the index (not the blob). NULL is ignored. */
+void vfs_close(eryx_vfs *vfs);
+
+/* Number of nodes, root included. */
+uint32_t vfs_node_count(const eryx_vfs *vfs);
+
+/* Kind of a node; VFS_NONE when `node` is out of range. */
+vfs_kind vfs_node_kind(const eryx_vfs *vfs, vfs_node node);
+
+/* Name of a node (its last path component, not NUL-terminated) and its length
+ * in *len. The root's name is "" (length 0). */
+const char *vfs_node_name(const eryx_vfs *vfs, vfs_node node, size_t *len);
+
+/* Parent directory of a node; the root is its own parent. */
+vfs_node vfs_parent(const eryx_vfs *vfs, vfs_node node);
+
+/* Size of a file's contents; 0 for directories. */
+uint64_t vfs_file_size(const eryx_vfs *vfs, vfs_node node);
+
+/* A file's contents (pointing into the blob); NULL for directories. */
+const uint8_t *vfs_file_data(const eryx_vfs *vfs, vfs_node node);
+
+/* Number of children of a directory; 0 for files. */
+uint32_t vfs_child_count(const eryx_vfs *vfs, vfs_node dir);
+
+/* The i-th child of a directory in byte-wise name order (i < vfs_child_count). */
+vfs_node vfs_child(const eryx_vfs *vfs, vfs_node dir, uint32_t i);
+
+/* Looks up the child `name` (name_len bytes, need not be NUL-terminated) of
+ * directory `dir`. Returns false when there is none or `dir` is a file. */
+bool vfs_lookup(const eryx_vfs *vfs, vfs_node dir, const char *name, size_t name_len,
+                vfs_node *out);
+
+/* Resolves `path` (len bytes) against directory `start`: '/'-separated, with
+ * "." and ".." (which stops at the root, so nothing escapes it) and repeated
+ * slashes; a leading '/' starts at the root. A trailing '/' requires the
+ * result to be a directory. Sets *out on VFS_OK; on VFS_MISSING *out is the
+ * existing parent directory. */
+vfs_status vfs_resolve(const eryx_vfs *vfs, vfs_node start, const char *path, size_t len,
+                       vfs_node *out);
+
+#endif

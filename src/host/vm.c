@@ -1,0 +1,261 @@
+/*
+ * vm.c - guest instances: the process-wide image every instance starts from,
+ * creating and resetting instances by mapping that image copy-on-write,
+ * calling into the guest, and stopping it from the host.
+ */
+#include "vm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "watchdog.h"
+
+/* The initialized interpreter: linear memory in a memfd (mapped privately by
+ * every instance), the instance's globals and the fd table. */
+static struct {
+    int fd;
+    uint32_t pages;
+    Z_guest_instance_t guest;
+    eryx_wasi wasi;
+    const eryx_vfs *vfs;
+    char error[256];
+} image = {.fd = -1};
+static pthread_once_t image_once = PTHREAD_ONCE_INIT;
+
+uint64_t vm_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- allocation ---- */
+
+static eryx_vm *vm_alloc(uint32_t limit_pages) {
+    eryx_vm *vm = calloc(1, sizeof *vm);
+    if (!vm) return NULL;
+    vm->reservation = mmap(NULL, VM_RESERVATION, PROT_NONE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (vm->reservation == MAP_FAILED) {
+        free(vm);
+        return NULL;
+    }
+    vm->limit_pages = limit_pages > VM_MAX_PAGES ? VM_MAX_PAGES : limit_pages;
+    vm->wasi_ctx.vm = vm;
+    vm->eryx_ctx.vm = vm;
+    pthread_mutex_init(&vm->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&vm->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    return vm;
+}
+
+void vm_free(eryx_vm *vm) {
+    if (!vm) return;
+    watchdog_disarm(vm);
+    wasi_free(vm);
+    munmap(vm->reservation, VM_RESERVATION);
+    pthread_mutex_destroy(&vm->lock);
+    pthread_cond_destroy(&vm->wake);
+    free(vm);
+}
+
+/* ---- calling the guest ---- */
+
+vm_stop vm_call(eryx_vm *vm, vm_entry fn, void *arg) {
+    if (!vm_thread_setup()) {
+        vm->trap_code = WASM_RT_TRAP_EXHAUSTION;
+        return VM_STOP_STACK;
+    }
+    pthread_mutex_lock(&vm->lock);
+    vm->running = true;
+    atomic_store(&vm->stop, VM_RUNNING);
+    pthread_mutex_unlock(&vm->lock);
+
+    jmp_buf trap;
+    vm_thread_state saved = vm_thread;
+    vm_thread.vm = vm;
+    vm_thread.jmp = &trap;
+    vm->in_host = 0;
+    if (_setjmp(trap) == 0) fn(vm, arg);
+    vm_thread.vm = saved.vm;
+    vm_thread.jmp = saved.jmp;
+
+    pthread_mutex_lock(&vm->lock);
+    vm->running = false;
+    if (vm->protected) {
+        mprotect(vm->reservation, vm->guest.w2c_memory.size, PROT_READ | PROT_WRITE);
+        vm->protected = false;
+    }
+    vm_stop stop = atomic_load(&vm->stop);
+    pthread_mutex_unlock(&vm->lock);
+    return stop;
+}
+
+_Noreturn void vm_unwind(eryx_vm *vm) {
+    (void)vm;
+    _longjmp(*vm_thread.jmp, 1);
+}
+
+/* ---- stopping ---- */
+
+void vm_interrupt(eryx_vm *vm, vm_stop reason) {
+    pthread_mutex_lock(&vm->lock);
+    int expected = VM_RUNNING;
+    if (vm->running && atomic_compare_exchange_strong(&vm->stop, &expected, reason)) {
+        /* Any guest memory access now faults, so even a loop inside one C
+         * function of the interpreter stops at once; imports see the stop
+         * when they return. */
+        if (!vm->protected &&
+            mprotect(vm->reservation, vm->guest.w2c_memory.size, PROT_NONE) == 0) {
+            vm->protected = true;
+        }
+        pthread_cond_broadcast(&vm->wake);
+    }
+    pthread_mutex_unlock(&vm->lock);
+}
+
+void vm_request_stop(eryx_vm *vm, vm_stop reason) {
+    int expected = VM_RUNNING;
+    atomic_compare_exchange_strong(&vm->stop, &expected, reason);
+}
+
+void vm_exit(eryx_vm *vm, int code) {
+    vm->exit_code = code;
+    vm_request_stop(vm, VM_STOP_EXIT);
+}
+
+bool vm_sleep_until(eryx_vm *vm, uint64_t deadline_ns) {
+    pthread_mutex_lock(&vm->lock);
+    while (!atomic_load(&vm->stop)) {
+        if (vm_now_ns() >= deadline_ns) break;
+        struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
+                              .tv_nsec = (long)(deadline_ns % 1000000000u)};
+        pthread_cond_timedwait(&vm->wake, &vm->lock, &ts);
+    }
+    bool woke_normally = !atomic_load(&vm->stop);
+    pthread_mutex_unlock(&vm->lock);
+    return woke_normally;
+}
+
+/* ---- the image ---- */
+
+typedef struct {
+    int status;
+} init_call;
+
+static void run_init(eryx_vm *vm, void *arg) {
+    init_call *call = arg;
+    Z_guest_instantiate(&vm->guest, &vm->eryx_ctx, &vm->wasi_ctx);
+    Z_guestZ__initialize(&vm->guest);
+    call->status = (int)Z_guestZ_eryx_init(&vm->guest);
+}
+
+/* Writes the non-zero pages of linear memory to a memfd; zero pages stay
+ * holes and cost nothing. */
+static int save_memory(eryx_vm *vm) {
+    int fd = memfd_create("eryx-image", MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t size = vm->guest.w2c_memory.size;
+    if (ftruncate(fd, (off_t)size) != 0) goto fail;
+    static const uint8_t zero[4096];
+    for (size_t off = 0; off < size; off += sizeof zero) {
+        const uint8_t *page = vm->reservation + off;
+        if (!memcmp(page, zero, sizeof zero)) continue;
+        if (pwrite(fd, page, sizeof zero, (off_t)off) != (ssize_t)sizeof zero) goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+static void build_image(void) {
+    vm_runtime_init();
+    char err[160];
+    image.vfs = vfs_open(eryx_stdlib_blob, eryx_stdlib_blob_size, err, sizeof err);
+    if (!image.vfs) {
+        snprintf(image.error, sizeof image.error, "standard library image: %s", err);
+        return;
+    }
+    eryx_vm *vm = vm_alloc(VM_MAX_PAGES);
+    if (!vm) {
+        snprintf(image.error, sizeof image.error, "cannot reserve guest memory: %s",
+                 strerror(errno));
+        return;
+    }
+    wasi_init(vm, image.vfs);
+    init_call call = {.status = -1};
+    vm_stop stop = vm_call(vm, run_init, &call);
+    if (stop != VM_RUNNING || call.status != 0) {
+        snprintf(image.error, sizeof image.error,
+                 "interpreter initialization failed (stop %d, trap '%s', status %d)", (int)stop,
+                 wasm_rt_strerror((wasm_rt_trap_t)vm->trap_code), call.status);
+    } else if ((image.fd = save_memory(vm)) < 0) {
+        snprintf(image.error, sizeof image.error, "cannot save the image: %s", strerror(errno));
+    } else {
+        image.pages = vm->guest.w2c_memory.pages;
+        image.guest = vm->guest;
+        image.guest.Z_eryx_instance = NULL;
+        image.guest.Z_wasi_snapshot_preview1_instance = NULL;
+        if (wasi_copy(&image.wasi, &vm->wasi) != 0) {
+            snprintf(image.error, sizeof image.error, "out of memory");
+            close(image.fd);
+            image.fd = -1;
+        }
+    }
+    vm_free(vm);
+}
+
+const char *vm_image_error(void) {
+    pthread_once(&image_once, build_image);
+    return image.fd < 0 ? image.error : NULL;
+}
+
+uint64_t vm_image_bytes(void) {
+    return vm_image_error() ? 0 : (uint64_t)image.pages * VM_PAGE_SIZE;
+}
+
+/* Maps the image over linear memory and drops every page beyond it. */
+static int map_image(eryx_vm *vm) {
+    size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
+    size_t current = vm->guest.w2c_memory.data ? vm->guest.w2c_memory.size : 0;
+    if (mmap(vm->reservation, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+             image.fd, 0) == MAP_FAILED) {
+        return -1;
+    }
+    if (current > image_size &&
+        mmap(vm->reservation + image_size, current - image_size, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
+        return -1;
+    }
+    vm->guest = image.guest;
+    vm->guest.Z_eryx_instance = &vm->eryx_ctx;
+    vm->guest.Z_wasi_snapshot_preview1_instance = &vm->wasi_ctx;
+    vm->guest.w2c_memory.data = vm->reservation;
+    vm->peak_pages = image.pages;
+    return 0;
+}
+
+eryx_vm *vm_new(uint32_t limit_pages) {
+    if (vm_image_error() || limit_pages < image.pages) return NULL;
+    eryx_vm *vm = vm_alloc(limit_pages);
+    if (!vm) return NULL;
+    if (map_image(vm) != 0 || wasi_copy(&vm->wasi, &image.wasi) != 0) {
+        munmap(vm->reservation, VM_RESERVATION);
+        free(vm);
+        return NULL;
+    }
+    return vm;
+}
+
+int vm_reset(eryx_vm *vm) {
+    wasi_free(vm);
+    if (map_image(vm) != 0 || wasi_copy(&vm->wasi, &image.wasi) != 0) return -1;
+    return 0;
+}

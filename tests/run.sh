@@ -1,0 +1,38 @@
+#!/bin/sh
+# Runs every test suite and adds up their closing "N passed, N failed" lines.
+# A suite that crashes or prints no summary counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+suite() {
+    name=$1
+    shift
+    echo "== $name"
+    "$@" >"$log" 2>&1
+    status=$?
+    cat "$log"
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    if [ -z "$summary" ]; then
+        echo "$name: no summary (exit status $status)"
+        failed=$((failed + 1))
+        return
+    fi
+    p=${summary%% passed*}
+    f=${summary#*, }
+    f=${f%% failed*}
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+suite "vfs unit tests" build/tests/unit_vfs
+suite "C API" build/tests/test_api
+suite "command line" /usr/bin/python3.11 tests/test_cli.py
+suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

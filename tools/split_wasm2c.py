@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Split wasm2c 1.0.32 output into units that compile in parallel.
+
+wasm2c writes one C file: a prologue of macros and static inline helpers,
+the module's function declarations, the data segments and table
+initializers, the function bodies, and the instantiate/export glue. This
+script writes:
+
+  OUT/guest_impl.h   prologue + every function declaration (hidden, not static)
+  OUT/guest_init.c   func types, data, tables, exports, instantiate
+  OUT/guest_fNN.c    function bodies, in N chunks of about equal size
+
+It also makes indirect calls pass the caller's instance instead of the one
+stored in the table entry: there is a single module, so they are the same,
+and this lets every instance share one read-only function table.
+
+usage: split_wasm2c.py GUEST.c OUTDIR NCHUNKS
+"""
+import os
+import re
+import sys
+
+DECL_RE = re.compile(r"^static [^=;{]*\(.*\);$")
+DEF_RE = re.compile(r"^static [^=;]*\(")  # bodies may wrap their parameter list
+FUNC_TYPES_RE = re.compile(r"^static u32 func_types\[(\d+)\];$")
+INDIRECT_RE = re.compile(r"instance->w2c_T0\.data\[[^\]]+\]\.module_instance")
+
+
+def write_if_changed(path, text):
+    """Keep mtimes of unchanged units so make recompiles only what changed."""
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except FileNotFoundError:
+        pass
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def main():
+    src, outdir, nchunks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    with open(src) as f:
+        lines = f.read().split("\n")
+
+    # Locate the sections by their first line.
+    i_flag = lines.index("static bool s_module_initialized = false;")
+    i_decl = next(i for i in range(i_flag, len(lines)) if DECL_RE.match(lines[i]))
+    i_decl_end = next(i for i in range(i_decl, len(lines)) if not DECL_RE.match(lines[i]) and lines[i])
+    i_first_fn = next(i for i in range(i_decl_end, len(lines))
+                      if DEF_RE.match(lines[i]) and lines[i].startswith("static void w2c_"))
+    i_glue = next(i for i in range(i_first_fn, len(lines))
+                  if lines[i].startswith("static void init_instance_import("))
+
+    prologue = lines[:i_flag]
+    func_types = [l for l in lines[i_flag:i_decl] if FUNC_TYPES_RE.match(l)]
+    if len(func_types) != 1:
+        sys.exit("split_wasm2c: func_types declaration not found")
+    ntypes = FUNC_TYPES_RE.match(func_types[0]).group(1)
+
+    header = ["/* Generated from wasm2c output by tools/split_wasm2c.py. */",
+              "#pragma once"]
+    header += [l.replace('#include "guest.h"', '#include "guest.h"') for l in prologue]
+    header.append("#define func_types eryx_guest_func_types")
+    header.append("extern u32 func_types[%s];" % ntypes)
+    header.append("#define W2C_FN __attribute__((visibility(\"hidden\")))")
+    for l in lines[i_decl:i_decl_end]:
+        if DECL_RE.match(l):
+            header.append("W2C_FN " + l[len("static "):])
+    write_if_changed(os.path.join(outdir, "guest_impl.h"), "\n".join(header) + "\n")
+
+    # Init unit: flag, func types, data, tables (everything between the
+    # declarations and the first body), then the glue after the bodies.
+    init = ['#include "guest_impl.h"']
+    for l in lines[i_flag:i_decl]:
+        init.append("u32 func_types[%s];" % ntypes if FUNC_TYPES_RE.match(l) else l)
+    init += lines[i_decl_end:i_first_fn]
+    init += lines[i_glue:]
+    write_if_changed(os.path.join(outdir, "guest_init.c"), "\n".join(init) + "\n")
+
+    # Bodies: split at function starts into chunks of similar size.
+    body = lines[i_first_fn:i_glue]
+    starts = [i for i, l in enumerate(body) if DEF_RE.match(l)]
+    target = len(body) / nchunks
+    chunks, cur_start = [], 0
+    for s in starts[1:]:
+        if s - cur_start >= target and len(chunks) < nchunks - 1:
+            chunks.append((cur_start, s))
+            cur_start = s
+    chunks.append((cur_start, len(body)))
+    for n, (a, b) in enumerate(chunks):
+        out = ['#include "guest_impl.h"']
+        for l in body[a:b]:
+            if DEF_RE.match(l):
+                l = "W2C_FN " + l[len("static "):]
+            out.append(INDIRECT_RE.sub("instance", l))
+        write_if_changed(os.path.join(outdir, "guest_f%02d.c" % n), "\n".join(out) + "\n")
+    for n in range(len(chunks), 100):
+        stale = os.path.join(outdir, "guest_f%02d.c" % n)
+        if not os.path.exists(stale):
+            break
+        os.remove(stale)
+
+
+if __name__ == "__main__":
+    main()
