@@ -92,12 +92,6 @@ $(GEN_SRCS) $(GEN)/guest_impl.h &: $(GEN)/guest.c tools/split_wasm2c.py
 $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h
 	$(HOST_CC) $(GEN_CFLAGS) -c $< -o $@
 
-# One object for the whole guest; only its entry points (Z_guest*) stay global.
-$(B)/guest/guest_all.o: $(GEN_OBJS)
-	ld.lld-19 -r -o $@.tmp $^
-	objcopy -w --keep-global-symbol='Z_guest*' $@.tmp $@
-	rm -f $@.tmp
-
 # ---- 5. standard library image ----
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp
 	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py
@@ -105,9 +99,9 @@ $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stam
 $(B)/host/stdlib_blob.o: $(B)/stdlib.img
 	@mkdir -p $(@D)
 	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 64' \
-	  '.globl eryx_stdlib_blob' '.hidden eryx_stdlib_blob' 'eryx_stdlib_blob:' \
-	  '.incbin "$(CURDIR)/$<"' 'blob_end:' '.balign 8' '.globl eryx_stdlib_blob_size' \
-	  '.hidden eryx_stdlib_blob_size' 'eryx_stdlib_blob_size: .quad blob_end - eryx_stdlib_blob' \
+	  '.globl stdlib_blob' '.hidden stdlib_blob' 'stdlib_blob:' \
+	  '.incbin "$(CURDIR)/$<"' 'blob_end:' '.balign 8' '.globl stdlib_blob_size' \
+	  '.hidden stdlib_blob_size' 'stdlib_blob_size: .quad blob_end - stdlib_blob' \
 	  > $(B)/host/stdlib_blob.S
 	$(HOST_CC) -c $(B)/host/stdlib_blob.S -o $@
 
@@ -116,15 +110,20 @@ $(B)/host/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-LIB_OBJS := $(HOST_OBJS) $(B)/host/stdlib_blob.o $(B)/guest/guest_all.o
 LIB_LDLIBS := -lpthread -lm
 
-$(B)/lib/liberyx.a: $(LIB_OBJS)
+# The whole library as one object in which only the public API (eryx_*)
+# stays global: nothing else can clash with the symbols of a host program.
+$(B)/lib/eryx.o: $(HOST_OBJS) $(B)/host/stdlib_blob.o $(GEN_OBJS)
 	@mkdir -p $(@D)
+	ld.lld-19 -r -o $@.tmp $^
+	objcopy -w --keep-global-symbol='eryx_*' $@.tmp $@
+	rm -f $@.tmp
+
+$(B)/lib/liberyx.a: $(B)/lib/eryx.o
 	rm -f $@ && llvm-ar-19 rcs $@ $^
 
-$(B)/lib/liberyx.so: $(LIB_OBJS)
-	@mkdir -p $(@D)
+$(B)/lib/liberyx.so: $(B)/lib/eryx.o
 	$(HOST_CC) -shared -fuse-ld=lld-19 -Wl,-soname,liberyx.so -o $@ $^ $(LIB_LDLIBS)
 
 $(B)/bin/eryx: src/cli/eryx.c include/eryx.h $(B)/lib/liberyx.a
@@ -159,7 +158,7 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) $(B)/host/stdlib_blob.o $(B)/guest/guest_all.o
+$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) $(B)/host/stdlib_blob.o $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $^ $(LIB_LDLIBS)
 
 test-sanitize: deps
@@ -188,4 +187,4 @@ check-format:
 	clang-format --dry-run -Werror include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/guest $(GEN) $(B)/stdlib.img
+	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/guest $(GEN) $(B)/stdlib.img

@@ -30,6 +30,12 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; what this header declares
+ * is its exported interface. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define ERYX_VERSION "0.1.0"
 
 /* The version of the library, e.g. "0.1.0 (CPython 3.11.2)". Static storage. */
@@ -199,6 +205,10 @@ char *eryx_result_to_json(const eryx_result *result);
 
 /* Frees memory that eryx handed to the caller (eryx_result_to_json). */
 void eryx_free(void *ptr);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

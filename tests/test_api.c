@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,8 +146,8 @@ static void test_output_with_nul_and_unicode(void) {
     eryx_result *r = run("import sys\nsys.stdout.write('a\\0b\\u00e9\\U0001F600')");
     size_t len = 0;
     const char *out = eryx_result_stdout(r, &len);
-    CHECK(len == 8);
-    CHECK(out && !memcmp(out, "a\0b\xc3\xa9\xf0\x9f\x98\x80", 8));
+    CHECK(len == 9);
+    CHECK(out && !memcmp(out, "a\0b\xc3\xa9\xf0\x9f\x98\x80", 9));
     eryx_result_free(r);
 }
 

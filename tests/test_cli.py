@@ -227,6 +227,33 @@ def isolation_from_cli():
     expect_eq(p.stdout.decode(), "['lib']\n{}\nFileNotFoundError\n", "output")
 
 
+# ---- installation ----
+
+@test
+def install_and_pkg_config():
+    with tempfile.TemporaryDirectory() as prefix:
+        subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], cwd=ROOT, check=True,
+                       capture_output=True, timeout=600)
+        for path in ("bin/eryx", "lib/liberyx.a", "lib/liberyx.so", "include/eryx.h",
+                     "lib/pkgconfig/eryx.pc"):
+            expect(os.path.exists(os.path.join(prefix, path)), "installed " + path)
+        env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib", "pkgconfig"))
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "eryx"], env=env, check=True,
+                               capture_output=True, text=True).stdout.split()
+        prog = os.path.join(prefix, "prog")
+        subprocess.run(["cc", os.path.join(ROOT, "tests", "install_prog.c"), "-o", prog, *flags],
+                       check=True, capture_output=True, timeout=120)
+        out = subprocess.run([prog], check=True, capture_output=True, text=True, timeout=60).stdout
+        expect_eq(out, "45\n", "program output")
+        status, out, _ = eryx_at(os.path.join(prefix, "bin", "eryx"), "run", "-c", "print(2 + 2)")
+        expect_eq((status, out), (0, "4\n"), "installed CLI")
+
+
+def eryx_at(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     passed = failed = 0

@@ -39,7 +39,8 @@ typedef struct {
 } image;
 
 static void wr32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Lays out an image exactly as vfs.h describes it. */
@@ -124,7 +125,7 @@ static void test_tree(results *r, const eryx_vfs *vfs, const image *img) {
     CHECK(r, vfs_child_count(vfs, dyn) == 0);
     CHECK(r, vfs_file_data(vfs, dyn) == NULL && vfs_file_size(vfs, dyn) == 0);
     CHECK(r, !vfs_lookup(vfs, py, "nope", 4, &dec));
-    CHECK(r, !vfs_lookup(vfs, os, "x", 1, &dec));        /* a file has no children */
+    CHECK(r, !vfs_lookup(vfs, os, "x", 1, &dec));                   /* a file has no children */
     CHECK(r, !vfs_lookup(vfs, lib, "python3.11/os.pyc", 17, &dec)); /* one name only */
     CHECK(r, vfs_node_kind(vfs, vfs_node_count(vfs)) == VFS_NONE);
     CHECK(r, vfs_node_count(vfs) == 10); /* root lib py os json x2 dyn abc json.pyc-.. */
@@ -135,7 +136,8 @@ static void test_listing_order(results *r, const eryx_vfs *vfs) {
     CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11", &py) == VFS_OK);
     const char *want[] = {"abc.pyc", "json", "json.pyc-not-a-dir", "lib-dynload", "os.pyc"};
     CHECK(r, vfs_child_count(vfs, py) == 5);
-    for (uint32_t i = 0; i < 5; i++) CHECK(r, name_is(vfs, vfs_child(vfs, py, i), want[i]));
+    for (uint32_t i = 0; i < 5; i++)
+        CHECK(r, name_is(vfs, vfs_child(vfs, py, i), want[i]));
 }
 
 static void test_resolve(results *r, const eryx_vfs *vfs) {
@@ -182,7 +184,8 @@ static void test_valid_images(results *r) {
 
     /* entry order does not matter */
     spec rev[TREE_N];
-    for (size_t i = 0; i < TREE_N; i++) rev[i] = TREE[TREE_N - 1 - i];
+    for (size_t i = 0; i < TREE_N; i++)
+        rev[i] = TREE[TREE_N - 1 - i];
     img = make_image(rev, TREE_N);
     vfs = vfs_open(img.p, img.len, err, sizeof err);
     vfs_node n;
@@ -319,7 +322,8 @@ static void test_real_image(results *r, const char *path) {
         CHECK(r, vfs_child_count(vfs, VFS_ROOT) == 1);
         CHECK(r, resolve(vfs, VFS_ROOT, "/lib/python3.11/os.pyc", &n) == VFS_OK);
         /* 3.11's bytecode magic, then flags 1: hash-based, unchecked */
-        CHECK(r, vfs_file_size(vfs, n) > 16 && memcmp(vfs_file_data(vfs, n), "\xa7\x0d\r\n", 4) == 0);
+        CHECK(r,
+              vfs_file_size(vfs, n) > 16 && memcmp(vfs_file_data(vfs, n), "\xa7\x0d\r\n", 4) == 0);
         CHECK(r, vfs_file_data(vfs, n)[4] == 1);
         CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/encodings/utf_8.pyc", &n) == VFS_OK);
         CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/lib-dynload", &n) == VFS_OK);

@@ -220,8 +220,8 @@ static bool merge_items(vfs_builder *b) {
 static void fill_node(const vfs_builder *b, const vfs_item *it, vfs_rec *r) {
     long slash = last_slash(it->path, it->len);
     size_t name_at = (size_t)(slash + 1);
-    *r = (vfs_rec){.name = it->path + name_at, .name_len = (uint32_t)(it->len - name_at),
-                   .kind = it->kind};
+    *r = (vfs_rec){
+        .name = it->path + name_at, .name_len = (uint32_t)(it->len - name_at), .kind = it->kind};
     if (it->kind == VFS_FILE) {
         const uint8_t *e = b->blob + VFS_HEADER_SIZE + (size_t)it->entry * VFS_ENTRY_SIZE;
         r->data = b->blob + rd32(e + 8);
@@ -264,7 +264,8 @@ static eryx_vfs *build_index(vfs_builder *b) {
         return NULL;
     }
     vfs->count = (uint32_t)b->nitems;
-    for (size_t i = 0; i < b->nitems; i++) fill_node(b, &b->items[i], &vfs->nodes[i]);
+    for (size_t i = 0; i < b->nitems; i++)
+        fill_node(b, &b->items[i], &vfs->nodes[i]);
     if (!link_nodes(b, vfs)) {
         fail(b, "inconsistent directory tree");
         free(vfs);
@@ -295,7 +296,9 @@ eryx_vfs *vfs_open(const uint8_t *blob, size_t len, char *err, size_t errlen) {
     return vfs;
 }
 
-void vfs_close(eryx_vfs *vfs) { free(vfs); }
+void vfs_close(eryx_vfs *vfs) {
+    free(vfs);
+}
 
 /* ---- queries ---- */
 
@@ -303,7 +306,9 @@ static const vfs_rec *rec(const eryx_vfs *vfs, vfs_node node) {
     return vfs && node < vfs->count ? &vfs->nodes[node] : NULL;
 }
 
-uint32_t vfs_node_count(const eryx_vfs *vfs) { return vfs ? vfs->count : 0; }
+uint32_t vfs_node_count(const eryx_vfs *vfs) {
+    return vfs ? vfs->count : 0;
+}
 
 vfs_kind vfs_node_kind(const eryx_vfs *vfs, vfs_node node) {
     const vfs_rec *r = rec(vfs, node);
@@ -354,8 +359,10 @@ bool vfs_lookup(const eryx_vfs *vfs, vfs_node dir, const char *name, size_t name
             *out = mid;
             return true;
         }
-        if (cmp < 0) lo = mid + 1;
-        else hi = mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return false;
 }
@@ -378,11 +385,13 @@ vfs_status vfs_resolve(const eryx_vfs *vfs, vfs_node start, const char *path, si
             continue;
         }
         size_t j = i;
-        while (j < len && path[j] != '/') j++;
+        while (j < len && path[j] != '/')
+            j++;
         if (vfs_node_kind(vfs, cur) != VFS_DIR) return VFS_NOTDIR;
         if (j - i == 2 && path[i] == '.' && path[i + 1] == '.') {
             cur = vfs_parent(vfs, cur);
-        } else if (!(j - i == 1 && path[i] == '.') && !vfs_lookup(vfs, cur, path + i, j - i, &cur)) {
+        } else if (!(j - i == 1 && path[i] == '.') &&
+                   !vfs_lookup(vfs, cur, path + i, j - i, &cur)) {
             if (!only_slashes(path, j, len)) return VFS_NOENT;
             *out = cur;
             return VFS_MISSING;

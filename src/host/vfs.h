@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VFS_MAGIC       "ERYXFS1"  /* followed by one NUL: 8 bytes */
+#define VFS_MAGIC       "ERYXFS1" /* followed by one NUL: 8 bytes */
 #define VFS_HEADER_SIZE 16u
 #define VFS_ENTRY_SIZE  16u
 #define VFS_PATH_MAX    4096u /* longest path in a blob, and in a lookup */

@@ -178,7 +178,7 @@ fail:
 static void build_image(void) {
     vm_runtime_init();
     char err[160];
-    image.vfs = vfs_open(eryx_stdlib_blob, eryx_stdlib_blob_size, err, sizeof err);
+    image.vfs = vfs_open(stdlib_blob, stdlib_blob_size, err, sizeof err);
     if (!image.vfs) {
         snprintf(image.error, sizeof image.error, "standard library image: %s", err);
         return;

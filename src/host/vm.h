@@ -109,8 +109,8 @@ void vm_runtime_init(void);
 /* ---- lifecycle ---- */
 
 /* The standard library blob embedded by the build (tools/pack_stdlib.py). */
-extern const uint8_t eryx_stdlib_blob[];
-extern const size_t eryx_stdlib_blob_size;
+extern const uint8_t stdlib_blob[];
+extern const size_t stdlib_blob_size;
 
 /* Builds the process-wide image on first use (initializes the interpreter
  * once). NULL when it is ready, else why it could not be built. */

@@ -6,8 +6,8 @@
  * through VM_IMPORT_ENTER / VM_IMPORT_RETURN, so an implementation may return
  * early anywhere; none takes a lock or keeps an allocation.
  *
- * Guest memory is only reached through vm_mem / vm_load_u32 / vm_store*. Wire
- * structs are assembled in local byte arrays at the offsets of the preview1
+ * Guest memory is only reached through vm_mem and vm_store*. Wire structs
+ * are assembled in local byte arrays at the offsets of the preview1
  * layouts (see the *_SIZE constants) and stored in one piece, padding zeroed.
  *
  * Order: fd table, stdio and reads, fd queries, filesystem paths, clocks /
@@ -70,12 +70,12 @@ enum {
     PREOPENTYPE_DIR = 0,
 };
 
-#define RIGHT(bit)                ((uint64_t)1 << (bit))
-#define RIGHTS_ALL                (RIGHT(30) - 1) /* bits 0..29 */
-#define RIGHT_FD_WRITE            RIGHT(6)
-#define RIGHT_FD_ALLOCATE         RIGHT(8)
+#define RIGHT(bit)                 ((uint64_t)1 << (bit))
+#define RIGHTS_ALL                 (RIGHT(30) - 1) /* bits 0..29 */
+#define RIGHT_FD_WRITE             RIGHT(6)
+#define RIGHT_FD_ALLOCATE          RIGHT(8)
 #define RIGHT_FD_FILESTAT_SET_SIZE RIGHT(22)
-#define RIGHTS_WRITE              (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)
+#define RIGHTS_WRITE               (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)
 /* What a read-only regular file can do: DATASYNC READ SEEK FDSTAT_SET_FLAGS
  * SYNC TELL ADVISE FD_FILESTAT_GET POLL_FD_READWRITE. */
 #define RIGHTS_FILE                                                                                \
@@ -91,16 +91,22 @@ enum {
 #define SUBSCRIPTION_SIZE 48
 #define EVENT_SIZE        32
 
-#define IOV_MAX_COUNT     1024    /* like Linux IOV_MAX: more is INVAL */
+#define IOV_MAX_COUNT     1024      /* like Linux IOV_MAX: more is INVAL */
 #define IO_MAX_BYTES      INT32_MAX /* the guest's ssize_t: more is INVAL */
-#define MAX_SUBSCRIPTIONS 4096    /* far more than 256 fds x 2 + timers */
+#define MAX_SUBSCRIPTIONS 4096      /* far more than 256 fds x 2 + timers */
 #define VFS_DEVICE        1
 
 /* ---- little-endian field writers for wire structs ---- */
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put16(uint8_t *p, uint16_t v) {
+    memcpy(p, &v, 2);
+}
+static void put32(uint8_t *p, uint32_t v) {
+    memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v) {
+    memcpy(p, &v, 8);
+}
 static uint64_t get64(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, 8);
@@ -127,14 +133,18 @@ void wasi_init(eryx_vm *vm, const eryx_vfs *vfs) {
     w->fds[1].kind = WASI_FD_STDOUT;
     w->fds[2].kind = WASI_FD_STDERR;
     if (vfs) {
-        w->fds[WASI_PREOPEN_FD] = (eryx_wasi_fd){.kind = WASI_FD_DIR, .preopen = 1,
-                                                 .node = VFS_ROOT};
+        w->fds[WASI_PREOPEN_FD] =
+            (eryx_wasi_fd){.kind = WASI_FD_DIR, .preopen = 1, .node = VFS_ROOT};
     }
 }
 
-void wasi_reset(eryx_vm *vm) { wasi_init(vm, vm->wasi.vfs); }
+void wasi_reset(eryx_vm *vm) {
+    wasi_init(vm, vm->wasi.vfs);
+}
 
-void wasi_free(eryx_vm *vm) { memset(&vm->wasi, 0, sizeof vm->wasi); }
+void wasi_free(eryx_vm *vm) {
+    memset(&vm->wasi, 0, sizeof vm->wasi);
+}
 
 int wasi_copy(eryx_wasi *dst, const eryx_wasi *src) {
     if (!dst || !src) return -1;
@@ -177,8 +187,7 @@ static wasi_errno dir_fd(eryx_vm *vm, u32 fd, vfs_node *node) {
 /* Validates an iovec array and every buffer it names; *total is the sum of
  * the lengths. Done before any byte moves, so a FAULT has no side effect.
  * Returns the array in *arr for iovec_at. */
-static wasi_errno iovecs_check(eryx_vm *vm, u32 iovs, u32 n, const uint8_t **arr,
-                               uint32_t *total) {
+static wasi_errno iovecs_check(eryx_vm *vm, u32 iovs, u32 n, const uint8_t **arr, uint32_t *total) {
     if (n > IOV_MAX_COUNT) return WASI_EINVAL;
     *arr = vm_mem(vm, iovs, n * IOVEC_SIZE);
     if (!*arr) return WASI_EFAULT;
@@ -282,10 +291,14 @@ u32 Z_wasi_snapshot_preview1Z_fd_pread(wasi_ctx *ctx, u32 fd, u32 iovs, u32 n, u
 
 static uint8_t fd_filetype(const eryx_wasi_fd *f) {
     switch (f->kind) {
-    case WASI_FD_DIR: return FILETYPE_DIRECTORY;
-    case WASI_FD_FILE: return FILETYPE_REGULAR_FILE;
-    case WASI_FD_FREE: return FILETYPE_UNKNOWN;
-    default: return FILETYPE_CHARACTER_DEVICE;
+    case WASI_FD_DIR:
+        return FILETYPE_DIRECTORY;
+    case WASI_FD_FILE:
+        return FILETYPE_REGULAR_FILE;
+    case WASI_FD_FREE:
+        return FILETYPE_UNKNOWN;
+    default:
+        return FILETYPE_CHARACTER_DEVICE;
     }
 }
 
@@ -350,10 +363,17 @@ static wasi_errno w_fd_seek(eryx_vm *vm, u32 fd, u64 delta, u32 whence, u32 ret)
     if (is_stdio(f)) return WASI_ESPIPE;
     uint64_t base;
     switch (whence) {
-    case WHENCE_SET: base = 0; break;
-    case WHENCE_CUR: base = f->offset; break;
-    case WHENCE_END: base = vfs_file_size(vm->wasi.vfs, f->node); break;
-    default: return WASI_EINVAL;
+    case WHENCE_SET:
+        base = 0;
+        break;
+    case WHENCE_CUR:
+        base = f->offset;
+        break;
+    case WHENCE_END:
+        base = vfs_file_size(vm->wasi.vfs, f->node);
+        break;
+    default:
+        return WASI_EINVAL;
     }
     uint64_t target;
     wasi_errno e = seek_target(base, (int64_t)delta, &target);
@@ -423,11 +443,17 @@ u32 Z_wasi_snapshot_preview1Z_fd_tell(wasi_ctx *ctx, u32 fd, u32 ret) {
     IMPORT(w_fd_tell(vm, fd, ret));
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_ctx *ctx, u32 fd) { IMPORT(w_fd_close(vm, fd)); }
+u32 Z_wasi_snapshot_preview1Z_fd_close(wasi_ctx *ctx, u32 fd) {
+    IMPORT(w_fd_close(vm, fd));
+}
 
-u32 Z_wasi_snapshot_preview1Z_fd_sync(wasi_ctx *ctx, u32 fd) { IMPORT(w_fd_valid(vm, fd)); }
+u32 Z_wasi_snapshot_preview1Z_fd_sync(wasi_ctx *ctx, u32 fd) {
+    IMPORT(w_fd_valid(vm, fd));
+}
 
-u32 Z_wasi_snapshot_preview1Z_fd_datasync(wasi_ctx *ctx, u32 fd) { IMPORT(w_fd_valid(vm, fd)); }
+u32 Z_wasi_snapshot_preview1Z_fd_datasync(wasi_ctx *ctx, u32 fd) {
+    IMPORT(w_fd_valid(vm, fd));
+}
 
 u32 Z_wasi_snapshot_preview1Z_fd_advise(wasi_ctx *ctx, u32 fd, u64 offset, u64 len, u32 advice) {
     (void)offset, (void)len;
@@ -460,9 +486,12 @@ static wasi_errno resolve_at(eryx_vm *vm, u32 dirfd, u32 ptr, u32 len, vfs_node 
 
 static wasi_errno status_errno(vfs_status st) {
     switch (st) {
-    case VFS_OK: return WASI_ESUCCESS;
-    case VFS_NOTDIR: return WASI_ENOTDIR;
-    default: return WASI_ENOENT;
+    case VFS_OK:
+        return WASI_ESUCCESS;
+    case VFS_NOTDIR:
+        return WASI_ENOTDIR;
+    default:
+        return WASI_ENOENT;
     }
 }
 
@@ -493,8 +522,8 @@ static wasi_errno w_path_open(eryx_vm *vm, u32 dirfd, u32 path, u32 path_len, u3
     int fd = fd_alloc(vm);
     if (fd < 0) return WASI_EMFILE;
     bool dir = vfs_node_kind(vm->wasi.vfs, node) == VFS_DIR;
-    vm->wasi.fds[fd] = (eryx_wasi_fd){.kind = dir ? WASI_FD_DIR : WASI_FD_FILE,
-                                      .fdflags = (uint16_t)fdflags, .node = node};
+    vm->wasi.fds[fd] = (eryx_wasi_fd){
+        .kind = dir ? WASI_FD_DIR : WASI_FD_FILE, .fdflags = (uint16_t)fdflags, .node = node};
     vm_store_u32(vm, ret, (uint32_t)fd);
     return WASI_ESUCCESS;
 }
@@ -509,8 +538,8 @@ static wasi_errno w_path_filestat_get(eryx_vm *vm, u32 dirfd, u32 path, u32 len,
 }
 
 /* There are no symbolic links: anything that exists is "not a link". */
-static wasi_errno w_path_readlink(eryx_vm *vm, u32 dirfd, u32 path, u32 len, u32 buf,
-                                  u32 buf_len, u32 ret) {
+static wasi_errno w_path_readlink(eryx_vm *vm, u32 dirfd, u32 path, u32 len, u32 buf, u32 buf_len,
+                                  u32 ret) {
     (void)buf, (void)buf_len, (void)ret;
     vfs_node node;
     vfs_status st;
@@ -603,11 +632,18 @@ static wasi_errno w_environ_sizes_get(eryx_vm *vm, u32 count_ptr, u32 size_ptr) 
  * the process's would include every other sandbox. */
 static bool host_clock(u32 id, clockid_t *out) {
     switch (id) {
-    case CLOCKID_REALTIME: *out = CLOCK_REALTIME; return true;
-    case CLOCKID_MONOTONIC: *out = CLOCK_MONOTONIC; return true;
+    case CLOCKID_REALTIME:
+        *out = CLOCK_REALTIME;
+        return true;
+    case CLOCKID_MONOTONIC:
+        *out = CLOCK_MONOTONIC;
+        return true;
     case CLOCKID_PROCESS_CPUTIME:
-    case CLOCKID_THREAD_CPUTIME: *out = CLOCK_THREAD_CPUTIME_ID; return true;
-    default: return false;
+    case CLOCKID_THREAD_CPUTIME:
+        *out = CLOCK_THREAD_CPUTIME_ID;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -649,7 +685,9 @@ typedef struct {
     uint64_t real;
 } poll_now;
 
-static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t sat_add(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 /* Monotonic deadline of a clock subscription (clock fields at offset 16 of a
  * subscription: id u32, timeout u64 at 24, precision u64 at 32, flags u16 at
@@ -660,10 +698,12 @@ static wasi_errno sub_deadline(const uint8_t *sub, const poll_now *now, uint64_t
     bool abs = get16(sub + 40) & SUBCLOCKFLAGS_ABSTIME;
     if (id == CLOCKID_PROCESS_CPUTIME || id == CLOCKID_THREAD_CPUTIME) return WASI_ENOTSUP;
     if (id != CLOCKID_REALTIME && id != CLOCKID_MONOTONIC) return WASI_EINVAL;
-    if (abs && id == CLOCKID_MONOTONIC) *deadline = timeout;
+    if (abs && id == CLOCKID_MONOTONIC)
+        *deadline = timeout;
     else if (abs) /* a realtime date: the same distance on the monotonic clock */
         *deadline = sat_add(now->mono, timeout > now->real ? timeout - now->real : 0);
-    else *deadline = sat_add(now->mono, timeout);
+    else
+        *deadline = sat_add(now->mono, timeout);
     return WASI_ESUCCESS;
 }
 
@@ -765,7 +805,9 @@ u32 Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_ctx *ctx, u32 in, u32 out, u32 ns
 }
 
 /* Other guest threads do not exist, so there is nobody to yield to. */
-u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_ctx *ctx) { IMPORT(WASI_ESUCCESS); }
+u32 Z_wasi_snapshot_preview1Z_sched_yield(wasi_ctx *ctx) {
+    IMPORT(WASI_ESUCCESS);
+}
 
 /* Never returns: vm_exit sets the stop, vm_unwind leaves from this boundary.
  * The import returns void, hence no VM_IMPORT_RETURN. */
@@ -844,8 +886,7 @@ static wasi_errno refuse_fd(eryx_vm *vm, u32 fd) {
     return is_vfs(f) ? WASI_EROFS : WASI_EINVAL;
 }
 
-static wasi_errno refuse_symlink(eryx_vm *vm, u32 old, u32 old_len, u32 dirfd, u32 path,
-                                 u32 len) {
+static wasi_errno refuse_symlink(eryx_vm *vm, u32 old, u32 old_len, u32 dirfd, u32 path, u32 len) {
     if (old_len > VFS_PATH_MAX) return WASI_ENAMETOOLONG;
     if (!vm_mem(vm, old, old_len)) return WASI_EFAULT;
     return refuse_create(vm, dirfd, path, len);

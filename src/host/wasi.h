@@ -11,11 +11,13 @@
  * Choices where preview1 leaves room:
  *  - Any open that asks to write (oflags CREAT/TRUNC, fdflags APPEND, rights
  *    FD_WRITE/FD_ALLOCATE/FD_FILESTAT_SET_SIZE) fails with ROFS, unless the
- *    path is missing (NOENT), exists with CREAT|EXCL (EXIST) or is a
- *    directory (ISDIR): the same order of checks as Linux on a read-only
- *    mount. Directories report every right as inheritable so that wasi-libc
- *    passes the write intent of open(2) on to path_open; as a consequence
- *    access(W_OK), which wasi-libc derives from those rights, says yes.
+ *    path cannot be reached (NOENT/NOTDIR: a missing parent, or a missing
+ *    file without CREAT), exists while CREAT|EXCL wants a new file (EXIST),
+ *    or is a directory (ISDIR): Linux's order of checks on a read-only mount.
+ *    O_DIRECTORY on a file is NOTDIR. Directories report every right as
+ *    inheritable so that wasi-libc passes the write intent of open(2) on to
+ *    path_open; as a consequence access(W_OK), which wasi-libc derives from
+ *    those rights, says yes.
  *  - stdio fds report all rights, FD_SEEK included: wasi-libc's isatty() then
  *    says no, so the guest treats its output as a pipe (block buffered).
  *  - Sockets: every sock_* call returns NOTSUP, whatever the fd.
@@ -113,9 +115,9 @@ typedef enum {
     WASI_ENOTCAPABLE = 76,
 } wasi_errno;
 
-#define WASI_MAX_FDS      256 /* size of the fd table; opening beyond it gives MFILE */
-#define WASI_PREOPEN_FD   3   /* the VFS root, "/" */
-#define WASI_FIRST_OPEN_FD 4  /* guest opens get the lowest free fd from here */
+#define WASI_MAX_FDS       256 /* size of the fd table; opening beyond it gives MFILE */
+#define WASI_PREOPEN_FD    3   /* the VFS root, "/" */
+#define WASI_FIRST_OPEN_FD 4   /* guest opens get the lowest free fd from here */
 
 /* What an fd table slot holds. */
 typedef enum {

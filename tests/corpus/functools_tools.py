@@ -1,5 +1,4 @@
-# functools: reduce, partial, lru_cache/cache, cached_property, total_ordering,
-# singledispatch, wraps, cmp_to_key, partialmethod.
+# functools: reduce, partial, total_ordering, singledispatch, cmp_to_key, partialmethod.
 import functools
 import operator
 
@@ -10,66 +9,21 @@ print(base2("1011"), base2("11111111"), base2.func.__name__, base2.args, base2.k
 clamp = functools.partial(lambda lo, hi, x: max(lo, min(hi, x)), 0, 10)
 print([clamp(v) for v in (-5, 3, 42)], functools.partial(pow, 2)(10), functools.partial(functools.partial(pow, 3), 4)())
 
-calls = []
-@functools.lru_cache(maxsize=None)
-def fib(n):
-    calls.append(n)
-    return n if n < 2 else fib(n - 1) + fib(n - 2)
-
-print(fib(80), len(calls), fib.cache_info())
-fib.cache_clear()
-print(fib.cache_info(), fib.__wrapped__.__name__)
-
-@functools.lru_cache(maxsize=3)
-def square(x):
-    return x * x
-
-for v in [1, 2, 3, 1, 4, 2, 5, 1]:
-    square(v)
-print(square.cache_info(), square.cache_parameters())
-
-@functools.cache
-def collatz_len(n):
-    return 1 if n == 1 else 1 + collatz_len(n // 2 if n % 2 == 0 else 3 * n + 1)
-
-best = max(range(1, 26), key=collatz_len)  # keep recursion shallow
-print(best, collatz_len(best), collatz_len.cache_info())
-
-class Circle:
-    def __init__(self, r):
-        self.r = r
-        self.computed = 0
-    @functools.cached_property
-    def area(self):
-        self.computed += 1
-        return 3 * self.r * self.r
-
-c = Circle(2)
-print(c.area, c.area, c.computed, "area" in vars(c))
-del c.area
-print(c.area, c.computed)
-
 @functools.total_ordering
 class Version:
-    def __init__(self, s):
-        self.parts = tuple(int(p) for p in s.split("."))
-    def __eq__(self, o):
-        return self.parts == o.parts
-    def __lt__(self, o):
-        return self.parts < o.parts
-    def __repr__(self):
-        return "v" + ".".join(map(str, self.parts))
+    def __init__(self, s): self.parts = tuple(int(p) for p in s.split("."))
+    def __eq__(self, o): return self.parts == o.parts
+    def __lt__(self, o): return self.parts < o.parts
+    def __repr__(self): return "v" + ".".join(map(str, self.parts))
 
 vs = [Version(s) for s in ["1.10", "1.2", "1.2.1", "0.9", "1.2"]]
 print(sorted(vs), max(vs), Version("2.0") >= Version("1.99"), Version("1.0") > Version("1.0"), Version("1") <= Version("1.0"))
 
 @functools.singledispatch
-def describe(x):
-    return f"object {type(x).__name__}"
+def describe(x): return f"object {type(x).__name__}"
 
 @describe.register
-def _(x: int):
-    return f"int {x:+d}"
+def _(x: int): return f"int {x:+d}"
 
 @describe.register(list)
 @describe.register(tuple)
@@ -77,36 +31,18 @@ def _(x):
     return f"sequence of {len(x)}: " + ", ".join(describe(i) for i in x)
 
 @describe.register
-def _(x: bool):
-    return f"bool {x}"
+def _(x: bool): return f"bool {x}"
 
 print([describe(v) for v in (5, True, 2.5, "s", [1, (2, False)], None)])
 print(sorted(t.__name__ for t in describe.registry), describe.dispatch(bool).__name__)
 
-def logged(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        result = fn(*args, **kwargs)
-        print(f"  {fn.__name__}{args} -> {result!r}")
-        return result
-    return wrapper
-
-@logged
-def add(a, b):
-    """Add two things."""
-    return a + b
-
-add(2, 3); add("x", "y")
-print(add.__name__, add.__doc__, add.__wrapped__(1, 1), add.__qualname__)
 def cmp(a, b):
     return (len(a) > len(b)) - (len(a) < len(b)) or (a > b) - (a < b)
 print(sorted(["pear", "fig", "banana", "kiwi", "apple", "date"], key=functools.cmp_to_key(cmp)))
 
 class Cell:
-    def __init__(self):
-        self.state = None
-    def set_state(self, s):
-        self.state = s
+    state = None
+    def set_state(self, s): self.state = s
     on = functools.partialmethod(set_state, "on")
     off = functools.partialmethod(set_state, "off")
 

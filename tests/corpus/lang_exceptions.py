@@ -5,15 +5,13 @@ import errno
 import traceback
 import warnings
 
-def fmt(exc):
-    return "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n")
+def fmt(exc): return "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n")
 
 class AppError(Exception):
     def __init__(self, msg, code=0):
         super().__init__(msg, code)
         self.code = code
-    def __str__(self):
-        return f"[{self.code}] {self.args[0]}"
+    def __str__(self): return f"[{self.code}] {self.args[0]}"
 
 class NotFound(AppError, LookupError): pass
 
@@ -27,17 +25,13 @@ except AppError as e:
     print(fmt(e), "| cause:", fmt(e.__cause__), "| suppress:", e.__suppress_context__, "| isinstance LookupError:", isinstance(e, LookupError))
     print(repr(e), e.args, e.code, [c.__name__ for c in type(e).__mro__])
 try:
-    try:
-        1 / 0
-    except ZeroDivisionError:
-        int("not a number")
+    try: 1 / 0
+    except ZeroDivisionError: int("not a number")
 except ValueError as e:
     print(fmt(e), "| context:", fmt(e.__context__), "| cause:", e.__cause__)
 try:
-    try:
-        {}["k"]
-    except KeyError:
-        raise RuntimeError("clean") from None
+    try: {}["k"]
+    except KeyError: raise RuntimeError("clean") from None
 except RuntimeError as e:
     print(fmt(e), e.__cause__, type(e.__context__).__name__, e.__suppress_context__)
 

@@ -70,3 +70,14 @@ def flatten(items):
             yield it
 print(list(flatten([1, [2, [3, (4, 5)], []], [[6]], 7])))
 
+import inspect
+def stages(): yield from "ab"
+sg = stages()
+states = [inspect.getgeneratorstate(sg)]
+next(sg); states.append(inspect.getgeneratorstate(sg))
+list(sg); states.append(inspect.getgeneratorstate(sg))
+print(states, list(sg), next(iter(stages())), [*stages(), *countdown(2)], dict(enumerate(stages(), 1)))
+batches = lambda seq, n: (seq[i:i + n] for i in range(0, len(seq), n))
+print(list(batches("abcdefghij", 3)), [sum(b) for b in batches(list(range(20)), 6)], max(countdown(9)), sorted(countdown(4)))
+gen_exp = (c.upper() for c in "lazy")
+print(next(gen_exp), list(gen_exp), list(gen_exp), "lazy" == "".join(c for c in "lazy"), sum(1 for _ in countdown(100)))
