@@ -140,7 +140,7 @@ test: deps
 	$(MAKE) test-programs
 	tests/run.sh
 
-TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/unit_vfs
+TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/unit_vfs $(B)/asan/test_api
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/test_api: tests/test_api.c tests/check.h $(B)/lib/liberyx.a
@@ -159,11 +159,13 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 $(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) $(B)/host/stdlib_blob.o $(GEN_OBJS)
-	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $^ $(LIB_LDLIBS)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
+# handle_segv=0: guest memory faults are ours to handle (guard pages).
+SANITIZER_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 test-sanitize: deps
 	$(MAKE) all $(ASAN)/test_api
-	ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/test_api
+	$(SANITIZER_ENV) $(ASAN)/test_api
 
 $(B)/bench/bench_create: bench/bench_create.c $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
