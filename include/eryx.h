@@ -86,6 +86,104 @@ eryx_status eryx_config_set_memory_limit(eryx_config *config, uint64_t bytes);
  * beyond it is dropped and the execution ends with ERYX_ERROR_OUTPUT. */
 eryx_status eryx_config_set_output_limit(eryx_config *config, uint64_t bytes);
 
+/* ---- streaming output ---- */
+
+typedef enum eryx_stream { ERYX_STDOUT = 1, ERYX_STDERR = 2 } eryx_stream;
+
+/* Receives output as the guest produces it, on the thread running
+ * eryx_execute, before the execution ends. `data` is valid only during the
+ * call. A chunk never ends inside a UTF-8 sequence (an incomplete sequence is
+ * held back until it completes or the execution ends); the chunks of a stream
+ * joined are exactly its captured output. */
+typedef void (*eryx_output_fn)(void *userdata, eryx_stream stream, const char *data, size_t len);
+
+/* Sets (fn NULL: removes) the output handler. Output is still captured in
+ * the result as well. */
+eryx_status eryx_config_set_output_handler(eryx_config *config, eryx_output_fn fn, void *userdata);
+
+/* ---- host callbacks ---- */
+
+/* One invocation of a callback by the guest. */
+typedef struct eryx_call eryx_call;
+
+/* Called on the thread running eryx_execute when guest code awaits the
+ * callback. `args_json` is a JSON object of the arguments (valid during the
+ * call). The handler must complete `call` exactly once with
+ * eryx_call_complete or eryx_call_fail: before returning, or later from any
+ * thread (for concurrency, start the work and return at once). */
+typedef void (*eryx_callback_fn)(void *userdata, eryx_call *call, const char *args_json);
+
+/* Registers a callback. `name` is a Python identifier or dotted identifiers
+ * ("get_time", "http.get"); `description` is free text (may be NULL);
+ * `parameters_schema` is a JSON Schema object text (NULL: no parameters)
+ * whose "properties" order maps positional arguments. ERYX_EINVAL for a bad
+ * name, a name already registered, or a schema that is not a JSON object. */
+eryx_status eryx_config_add_callback(eryx_config *config, const char *name, const char *description,
+                                     const char *parameters_schema, eryx_callback_fn fn,
+                                     void *userdata);
+
+/* Per-invocation time limit in seconds (default 10; 0: none). A callback
+ * still running then fails in Python with TimeoutError. */
+eryx_status eryx_config_set_callback_timeout(eryx_config *config, double seconds);
+
+/* Most callback invocations per execution (default 1000). Beyond it, the
+ * invocation raises in Python without reaching the host. */
+eryx_status eryx_config_set_max_callbacks(eryx_config *config, uint32_t count);
+
+/* Completes an invocation with a JSON result text (NULL means null).
+ * ERYX_EINVAL if result_json is not valid JSON (the call is then failed with
+ * that message instead). Thread-safe; after it returns, `call` is gone.
+ * Completing a call whose execution has ended is harmless. */
+eryx_status eryx_call_complete(eryx_call *call, const char *result_json);
+
+/* Fails an invocation: Python raises CallbackError(message). Thread-safe;
+ * after it returns, `call` is gone. */
+eryx_status eryx_call_fail(eryx_call *call, const char *message);
+
+/* The callback's name, valid until the call is completed. */
+const char *eryx_call_name(const eryx_call *call);
+
+/* ---- tracing ---- */
+
+typedef enum eryx_trace_kind {
+    ERYX_TRACE_LINE,           /* a new line is about to run: lineno */
+    ERYX_TRACE_CALL,           /* a function (or the module) starts: function, lineno */
+    ERYX_TRACE_RETURN,         /* a function returns: function, lineno */
+    ERYX_TRACE_EXCEPTION,      /* an exception is raised: exc_type, exc_message, lineno */
+    ERYX_TRACE_CALLBACK_START, /* a host callback is invoked: name, args_json, lineno */
+    ERYX_TRACE_CALLBACK_END,   /* it completed: name, duration_ms, error (NULL if none) */
+} eryx_trace_kind;
+
+/* One trace event. Strings are NULL when they do not apply. */
+typedef struct eryx_trace_event {
+    eryx_trace_kind kind;
+    int lineno;
+    const char *function;
+    const char *exc_type, *exc_message;
+    const char *name, *args_json, *error;
+    double duration_ms;
+} eryx_trace_event;
+
+/* Receives trace events as they happen, on the thread running
+ * eryx_execute. The event and its strings are valid during the call. */
+typedef void (*eryx_trace_fn)(void *userdata, const eryx_trace_event *event);
+
+/* Tracing of the user's code (only frames of "<user>": no runtime or
+ * standard library frames). Events go to `fn` (may be NULL) and, when
+ * `collect` is non-zero, into the result (eryx_result_trace_event). With fn
+ * NULL and collect 0 tracing is off, the default, and costs nothing. */
+eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *userdata,
+                                  int collect);
+
+/* One event as a JSON object on one line (no newline), the format of
+ * `eryx run --trace`: {"event":"line","lineno":3},
+ * {"event":"call","lineno":1,"function":"foo"}, {"event":"return",...},
+ * {"event":"exception","lineno":4,"type":"ValueError","message":"bad"},
+ * {"event":"callback_start","lineno":5,"name":"echo","args":{"message":"hi"}},
+ * {"event":"callback_end","lineno":5,"name":"echo","duration_ms":12.5,"error":null}.
+ * Returns a string freed with eryx_free, or NULL when out of memory. */
+char *eryx_trace_event_to_json(const eryx_trace_event *event);
+
 /* ======================================================================
  * Sandbox lifecycle.
  * ====================================================================== */
@@ -102,6 +200,41 @@ eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char
 
 /* Frees a sandbox. It must not be running an execution. */
 void eryx_sandbox_free(eryx_sandbox *sandbox);
+
+/* Creates a session: a sandbox that keeps its state (globals, functions,
+ * classes, imported modules) from one execution to the next, like a Python
+ * REPL. Arguments as for eryx_sandbox_new. An execution that raises leaves
+ * the state as the exception left it; one stopped by a timeout, the memory
+ * limit, the output cap or cancellation resets the session to the initial
+ * state, and the result says so (eryx_result_session_reset). */
+eryx_status eryx_session_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
+                             size_t errlen);
+
+/* Returns a session (or sandbox) to the initial state. ERYX_EBUSY while it
+ * runs. */
+eryx_status eryx_sandbox_reset(eryx_sandbox *sandbox);
+
+/* Stops the execution running in `sandbox` (a loop, a sleep, a wait on a
+ * callback) promptly; it ends with ERYX_ERROR_CANCELLED. Safe from any
+ * thread at any time: with nothing running, or called twice, it does
+ * nothing. */
+void eryx_sandbox_cancel(eryx_sandbox *sandbox);
+
+/* ---- snapshots of sessions ---- */
+
+/* Captures the whole interpreter state of a session (everything, including
+ * what pickle cannot: lambdas, generators, closures, open in-memory files)
+ * as a blob for eryx_sandbox_restore, in this or another process running
+ * the same build. The blob holds only what differs from the initial state,
+ * compressed. *blob is freed with eryx_free. ERYX_EINVAL for a stateless
+ * sandbox, ERYX_EBUSY while it runs. */
+eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len);
+
+/* Replaces the session's state with a snapshot. A blob from another build,
+ * truncated, corrupted or random gives ERYX_EINVAL with a message in errbuf
+ * (if not NULL) and leaves the session as it was. */
+eryx_status eryx_sandbox_restore(eryx_sandbox *sandbox, const void *blob, size_t len,
+                                 char *errbuf, size_t errlen);
 
 /* ======================================================================
  * Execution.
@@ -124,6 +257,21 @@ typedef struct eryx_result eryx_result;
  * statuses: ERYX_EINVAL (sandbox or out NULL, or code NULL with len > 0),
  * ERYX_EBUSY (an execution is running on another thread), ERYX_ENOMEM. */
 eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, eryx_result **out);
+
+/* Per-execution choices for eryx_execute_ex. Zero-initialize, then set. */
+typedef struct eryx_exec_options {
+    /* Tracing for this execution: 0 as configured, 1 on (with the
+     * configured handler and collection; collection if neither is set),
+     * -1 off. */
+    int trace;
+    /* Non-zero: like the interactive prompt, the value of each expression
+     * statement is printed (sys.displayhook). */
+    int interactive;
+} eryx_exec_options;
+
+/* eryx_execute with options (NULL: as eryx_execute). */
+eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
+                            const eryx_exec_options *options, eryx_result **out);
 
 /* ======================================================================
  * Results. Accessors take a result from eryx_execute; with NULL they return
@@ -195,10 +343,22 @@ uint64_t eryx_result_peak_memory(const eryx_result *result);
 /* Number of host callback invocations made by the execution. */
 uint64_t eryx_result_callback_invocations(const eryx_result *result);
 
+/* Number of trace events collected (0 unless collection was on). */
+size_t eryx_result_trace_count(const eryx_result *result);
+
+/* Collected trace event i (0-based), or NULL when out of range. */
+const eryx_trace_event *eryx_result_trace_event(const eryx_result *result, size_t i);
+
+/* Non-zero when the session was reset to its initial state because of how
+ * this execution ended (timeout, memory, output cap, cancellation). */
+int eryx_result_session_reset(const eryx_result *result);
+
 /* The whole result as one JSON object, the format of `eryx run --json`:
  * {"stdout", "stderr", "result", "result_error", "error": null | {"kind",
  * "type", "message", "traceback", "lineno", "exit_code"}, "stats":
- * {"duration_ms", "peak_memory_bytes", "callback_invocations"}}.
+ * {"duration_ms", "peak_memory_bytes", "callback_invocations"}}, plus
+ * "trace": [events] when events were collected and "session_reset": true
+ * when a session was reset.
  * Returns a NUL-terminated string the caller frees with eryx_free, or NULL
  * when out of memory. */
 char *eryx_result_to_json(const eryx_result *result);
