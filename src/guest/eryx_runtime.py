@@ -29,6 +29,22 @@ EXIT_CODE = 7
 
 USER_FILE = "<user>"
 
+# execute() flags, as the host passes them.
+FLAG_TRACE = 1
+FLAG_INTERACTIVE = 2
+
+# callback completion status, as callback_next reports it.
+CALL_OK = 0
+CALL_ERROR = 1
+CALL_TIMEOUT = 2
+
+# callback_start refusals (negative results), with the message Python gets.
+CALL_REFUSED = {
+    -1: "unknown callback",
+    -2: "callback limit reached: no more invocations allowed in this execution",
+    -3: "the sandbox is stopping",
+}
+
 # Imported into the image so that user code finds them ready.
 PRELOAD = (
     "json", "re", "collections", "dataclasses", "typing", "enum", "functools",
@@ -42,12 +58,141 @@ def report(key, text):
     _eryx_host.report(key, text.encode("utf-8", "replace"))
 
 
+# ---- host callbacks ----
+
+class CallbackError(Exception):
+    """A host callback failed; the message is the host's."""
+
+
+_pending = {}  # invocation id -> Future of the running loop
+
+
+def _user_lineno():
+    """Line of the innermost frame of the user's code (the awaiting line)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename != USER_FILE:
+        frame = frame.f_back
+    return frame.f_lineno if frame is not None else 0
+
+
+async def invoke(name, /, **kwargs):
+    """Invokes the host callback `name` with keyword arguments; returns its result."""
+    if not isinstance(name, str):
+        raise TypeError("callback name must be a str, not %s" % type(name).__name__)
+    args = json.dumps(kwargs)  # TypeError for arguments that are not JSON-serializable
+    loop = asyncio.get_running_loop()
+    call_id = _eryx_host.callback_start(name, args, _user_lineno())
+    if call_id < 0:
+        message = CALL_REFUSED.get(call_id, "callback refused")
+        if call_id == -1:
+            message = "unknown callback %r" % name
+        raise CallbackError(message)
+    future = loop.create_future()
+    _pending[call_id] = future
+    return await future
+
+
+def _drain_completions():
+    """Resolves the futures of every completed invocation."""
+    while True:
+        item = _eryx_host.callback_next()
+        if item is None:
+            return
+        call_id, status, payload = item
+        future = _pending.pop(call_id, None)
+        if future is None or future.done():
+            continue  # cancelled by the user's code meanwhile
+        if status == CALL_OK:
+            try:
+                future.set_result(json.loads(payload))
+            except ValueError as exc:
+                future.set_exception(CallbackError("invalid JSON from the host: %s" % exc))
+        elif status == CALL_TIMEOUT:
+            future.set_exception(TimeoutError(payload))
+        else:
+            future.set_exception(CallbackError(payload))
+
+
+class Callback:
+    """A host callback as an awaitable global: `await name(*args, **kwargs)`."""
+
+    def __init__(self, name, description, schema):
+        self.__name__ = name.rpartition(".")[2]
+        self.__qualname__ = name
+        self.__doc__ = description
+        self._name = name
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        self._params = list(props) if isinstance(props, dict) else []
+
+    def __call__(self, *args, **kwargs):
+        if len(args) > len(self._params):
+            raise TypeError("%s() takes %d positional arguments but %d were given"
+                            % (self._name, len(self._params), len(args)))
+        for param, value in zip(self._params, args):
+            if param in kwargs:
+                raise TypeError("%s() got multiple values for argument %r" % (self._name, param))
+            kwargs[param] = value
+        return invoke(self._name, **kwargs)
+
+    def __repr__(self):
+        return "<host callback %s>" % self._name
+
+
+class _Namespace:
+    """Holds the callbacks of a dotted prefix: `http` for `http.get`."""
+
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __repr__(self):
+        return "<host callbacks %s>" % self.__name__
+
+
+_callbacks = []  # list_callbacks() of the running execution
+
+
+def list_callbacks():
+    """The host callbacks: [{"name", "description", "parameters_schema"}]."""
+    return [dict(c) for c in _callbacks]
+
+
+def _install_callbacks(namespace):
+    global _callbacks
+    _callbacks = json.loads(_eryx_host.callback_list())
+    namespace["invoke"] = invoke
+    namespace["list_callbacks"] = list_callbacks
+    namespace["CallbackError"] = CallbackError
+    for entry in _callbacks:
+        parts = entry["name"].split(".")
+        target = namespace
+        for i, part in enumerate(parts[:-1]):
+            holder = target.get(part) if isinstance(target, dict) else getattr(target, part, None)
+            if not isinstance(holder, _Namespace):
+                holder = _Namespace(".".join(parts[:i + 1]))
+                if isinstance(target, dict):
+                    target[part] = holder
+                else:
+                    setattr(target, part, holder)
+            target = holder
+        callback = Callback(entry["name"], entry["description"], entry["parameters_schema"])
+        if isinstance(target, dict):
+            target[parts[-1]] = callback
+        else:
+            setattr(target, parts[-1], callback)
+
+
 # ---- asyncio without sockets: WASI has no self-pipe and nothing to select on ----
 
 class _TimeOnlySelector:
-    """Stands in for a selector: the only thing to wait for is time."""
+    """Stands in for a selector: the only things to wait for are time and
+    host callbacks."""
 
     def select(self, timeout=None):
+        if _pending:
+            wait_ns = -1 if timeout is None else int(timeout * 1e9)
+            if _eryx_host.callback_wait(wait_ns):
+                _drain_completions()
+            return []
         if timeout is None:
             raise RuntimeError(
                 "event loop deadlock: every task is waiting and nothing can wake them")
@@ -174,19 +319,36 @@ def init():
     gc.freeze()
 
 
-def execute(source):
+def _compile(source, interactive):
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    if not interactive:
+        return compile(source, USER_FILE, "exec", flags=flags, dont_inherit=True)
+    # As the interactive prompt: every expression statement's value is shown.
+    tree = compile(source, USER_FILE, "exec", flags=flags | ast.PyCF_ONLY_AST, dont_inherit=True)
+    return compile(ast.Interactive(body=tree.body), USER_FILE, "single", flags=flags,
+                   dont_inherit=True)
+
+
+def execute(source, flags=0):
     """Runs `source` (bytes) as file <user> in __main__."""
     # The image is shared: every execution needs its own random state.
     random.seed()
     text = source.decode("utf-8", "replace")
     linecache.cache[USER_FILE] = (len(text), None, text.splitlines(True), USER_FILE)
     namespace = __main__.__dict__
+    _pending.clear()
     try:
-        code = compile(source, USER_FILE, "exec",
-                       flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-        outcome = eval(code, namespace)
-        if code.co_flags & inspect.CO_COROUTINE:
-            _run_coroutine(outcome)
+        _install_callbacks(namespace)
+        code = _compile(source, flags & FLAG_INTERACTIVE)
+        if flags & FLAG_TRACE:
+            _eryx_host.trace_on(code.co_filename)
+        try:
+            outcome = eval(code, namespace)
+            if code.co_flags & inspect.CO_COROUTINE:
+                _run_coroutine(outcome)
+        finally:
+            if flags & FLAG_TRACE:
+                _eryx_host.trace_off()
     except SystemExit as exc:
         _report_exit(exc)
     except BaseException as exc:

@@ -3,6 +3,8 @@
  */
 #include "result.h"
 
+#include "trace.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@ void eryx_result_free(eryx_result *r) {
     free(r->error_message);
     free(r->error_traceback);
     free(r->internal_error);
+    for (size_t i = 0; i < r->trace_count; i++) trace_event_clear(&r->trace[i]);
+    free(r->trace);
     free(r);
 }
 
@@ -120,6 +124,14 @@ uint64_t eryx_result_callback_invocations(const eryx_result *r) {
     return r ? r->callback_invocations : 0;
 }
 
+size_t eryx_result_trace_count(const eryx_result *r) { return r ? r->trace_count : 0; }
+
+const eryx_trace_event *eryx_result_trace_event(const eryx_result *r, size_t i) {
+    return r && i < r->trace_count ? &r->trace[i] : NULL;
+}
+
+int eryx_result_session_reset(const eryx_result *r) { return r && r->session_reset; }
+
 const char *eryx_error_kind_name(eryx_error_kind kind) {
     switch (kind) {
     case ERYX_ERROR_NONE: return NULL;
@@ -170,8 +182,18 @@ char *eryx_result_to_json(const eryx_result *r) {
         else buf_puts(&b, ", \"exit_code\": null}");
     }
     buf_printf(&b, ", \"stats\": {\"duration_ms\": %.3f", r->duration_ms);
-    buf_printf(&b, ", \"peak_memory_bytes\": %llu, \"callback_invocations\": %llu}}",
+    buf_printf(&b, ", \"peak_memory_bytes\": %llu, \"callback_invocations\": %llu}",
                (unsigned long long)r->peak_memory, (unsigned long long)r->callback_invocations);
+    if (r->trace_collected) {
+        buf_puts(&b, ", \"trace\": [");
+        for (size_t i = 0; i < r->trace_count; i++) {
+            if (i) buf_puts(&b, ", ");
+            trace_event_json(&b, &r->trace[i]);
+        }
+        buf_puts(&b, "]");
+    }
+    if (r->session_reset) buf_puts(&b, ", \"session_reset\": true");
+    buf_puts(&b, "}");
     return buf_take(&b);
 }
 

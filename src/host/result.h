@@ -28,6 +28,11 @@ struct eryx_result {
     int lineno, exit_code;
     double duration_ms;
     uint64_t peak_memory, callback_invocations;
+    eryx_trace_event *trace; /* collected events, strings owned */
+    size_t trace_count, trace_cap;
+    bool trace_collected;    /* collection was on: JSON has "trace" */
+    bool trace_dropped;      /* out of memory while collecting */
+    bool session_reset;
 };
 
 /* An empty result (success, no output), or NULL when out of memory. */

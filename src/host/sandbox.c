@@ -1,9 +1,9 @@
 /*
- * sandbox.c - the public API: configuration, sandbox lifecycle, execute.
+ * sandbox.c - the public API: configuration, sandbox and session lifecycle,
+ * execution, cancellation.
  */
 #include "sandbox.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,21 +15,41 @@ struct eryx_config {
     double timeout_s;
     uint64_t memory_bytes;
     uint64_t output_limit;
+    eryx_output_fn output_fn;
+    void *output_userdata;
+    callback_set callbacks;
+    double callback_timeout_s;
+    uint32_t max_callbacks;
+    trace_sink trace;
 };
 
 static const eryx_config defaults = {
     .timeout_s = 30,
     .memory_bytes = 256 * MIB,
     .output_limit = 16 * MIB,
+    .callback_timeout_s = 10,
+    .max_callbacks = 1000,
 };
+
+/* Output bytes held back because they end inside a UTF-8 sequence. */
+typedef struct {
+    char bytes[4];
+    size_t len;
+} held_utf8;
 
 struct eryx_sandbox {
     eryx_config config;
     eryx_vm *vm;
-    atomic_bool busy;    /* an execution is running */
-    bool dirty;          /* the vm ran code since it was last reset */
-    eryx_result *current;
+    call_hub *calls;
+    char *callbacks_json;
+    bool persistent;  /* a session: state kept between executions */
+    bool dirty;       /* the vm ran code since it was last reset */
+    atomic_bool busy; /* an execution or state operation is running */
+    /* The execution in progress. */
+    exec_state exec;
+    bool running;
     uint64_t output_used;
+    held_utf8 held[2]; /* stdout, stderr */
 };
 
 const char *eryx_version(void) { return ERYX_VERSION " (CPython 3.11)"; }
@@ -53,7 +73,17 @@ eryx_config *eryx_config_new(void) {
     return config;
 }
 
-void eryx_config_free(eryx_config *config) { free(config); }
+void eryx_config_free(eryx_config *config) {
+    if (!config) return;
+    callback_set_free(&config->callbacks);
+    free(config);
+}
+
+/* Copies src into dst (callbacks deeply). -1 when out of memory. */
+static int config_copy(eryx_config *dst, const eryx_config *src) {
+    *dst = *src;
+    return callback_set_copy(&dst->callbacks, &src->callbacks);
+}
 
 eryx_status eryx_config_set_timeout(eryx_config *config, double seconds) {
     if (!config || !(seconds >= 0 && seconds <= 1e7)) return ERYX_EINVAL;
@@ -73,14 +103,50 @@ eryx_status eryx_config_set_output_limit(eryx_config *config, uint64_t bytes) {
     return ERYX_OK;
 }
 
+eryx_status eryx_config_set_output_handler(eryx_config *config, eryx_output_fn fn, void *userdata) {
+    if (!config) return ERYX_EINVAL;
+    config->output_fn = fn;
+    config->output_userdata = userdata;
+    return ERYX_OK;
+}
+
+eryx_status eryx_config_add_callback(eryx_config *config, const char *name, const char *description,
+                                     const char *parameters_schema, eryx_callback_fn fn,
+                                     void *userdata) {
+    if (!config) return ERYX_EINVAL;
+    return callback_set_add(&config->callbacks, name, description, parameters_schema, fn,
+                            userdata);
+}
+
+eryx_status eryx_config_set_callback_timeout(eryx_config *config, double seconds) {
+    if (!config || !(seconds >= 0 && seconds <= 1e7)) return ERYX_EINVAL;
+    config->callback_timeout_s = seconds;
+    return ERYX_OK;
+}
+
+eryx_status eryx_config_set_max_callbacks(eryx_config *config, uint32_t count) {
+    if (!config) return ERYX_EINVAL;
+    config->max_callbacks = count;
+    return ERYX_OK;
+}
+
+eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *userdata,
+                                  int collect) {
+    if (!config) return ERYX_EINVAL;
+    config->trace = (trace_sink){.fn = fn, .userdata = userdata, .collect = collect != 0};
+    return ERYX_OK;
+}
+
 /* ---- lifecycle ---- */
 
 static void set_error(char *errbuf, size_t errlen, const char *msg) {
     if (errbuf && errlen) snprintf(errbuf, errlen, "%s", msg);
 }
 
-eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
-                             size_t errlen) {
+static void wake_calls(void *hub) { call_hub_wake(hub); }
+
+static eryx_status sandbox_create(const eryx_config *config, bool persistent, eryx_sandbox **out,
+                                  char *errbuf, size_t errlen) {
     if (!out) return ERYX_EINVAL;
     *out = NULL;
     if (!config) config = &defaults;
@@ -100,42 +166,125 @@ eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char
     }
     eryx_sandbox *sandbox = calloc(1, sizeof *sandbox);
     if (!sandbox) return ERYX_ENOMEM;
-    sandbox->config = *config;
+    sandbox->persistent = persistent;
+    if (config_copy(&sandbox->config, config) != 0 || !(sandbox->calls = call_hub_new()) ||
+        !(sandbox->callbacks_json = callback_set_json(&sandbox->config.callbacks))) {
+        eryx_sandbox_free(sandbox);
+        return ERYX_ENOMEM;
+    }
     sandbox->vm = vm_new((uint32_t)pages);
     if (!sandbox->vm) {
-        free(sandbox);
+        eryx_sandbox_free(sandbox);
         set_error(errbuf, errlen, "cannot map guest memory");
         return ERYX_ENOMEM;
     }
     sandbox->vm->owner = sandbox;
+    sandbox->vm->on_interrupt = wake_calls;
+    sandbox->vm->on_interrupt_arg = sandbox->calls;
     *out = sandbox;
     return ERYX_OK;
+}
+
+eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
+                             size_t errlen) {
+    return sandbox_create(config, false, out, errbuf, errlen);
+}
+
+eryx_status eryx_session_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
+                             size_t errlen) {
+    return sandbox_create(config, true, out, errbuf, errlen);
 }
 
 void eryx_sandbox_free(eryx_sandbox *sandbox) {
     if (!sandbox) return;
     vm_free(sandbox->vm);
+    call_hub_detach(sandbox->calls);
+    callback_set_free(&sandbox->config.callbacks);
+    free(sandbox->callbacks_json);
     free(sandbox);
 }
 
-eryx_result *sandbox_current_result(eryx_vm *vm) {
+void eryx_sandbox_cancel(eryx_sandbox *sandbox) {
+    if (sandbox) vm_interrupt(sandbox->vm, VM_STOP_CANCELLED);
+}
+
+eryx_status eryx_sandbox_reset(eryx_sandbox *sandbox) {
+    if (!sandbox) return ERYX_EINVAL;
+    if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
+    eryx_status status = ERYX_OK;
+    if (sandbox->dirty) {
+        status = vm_reset(sandbox->vm) == 0 ? ERYX_OK : ERYX_ENOMEM;
+        sandbox->dirty = status != ERYX_OK;
+    }
+    atomic_store(&sandbox->busy, false);
+    return status;
+}
+
+exec_state *sandbox_exec_state(eryx_vm *vm) {
     eryx_sandbox *sandbox = vm->owner;
-    return sandbox ? sandbox->current : NULL;
+    return sandbox && sandbox->running ? &sandbox->exec : NULL;
 }
 
 /* ---- output ---- */
 
+/* Bytes a UTF-8 sequence starting with `lead` has (1 for bytes that cannot
+ * start one: they pass as they are). */
+static size_t utf8_length(unsigned char lead) {
+    if (lead >= 0xC2 && lead <= 0xDF) return 2;
+    if (lead >= 0xE0 && lead <= 0xEF) return 3;
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    return 1;
+}
+
+/* Passes output to the handler in chunks that never end inside a UTF-8
+ * sequence: an incomplete sequence at the end waits for the next write (or
+ * the end of the execution, `final`). */
+static void stream_output(eryx_sandbox *sandbox, int fd, const uint8_t *data, size_t len,
+                          bool final) {
+    const eryx_config *c = &sandbox->config;
+    held_utf8 *held = &sandbox->held[fd == 2];
+    eryx_stream stream = fd == 2 ? ERYX_STDERR : ERYX_STDOUT;
+    if (held->len) {
+        size_t need = utf8_length((unsigned char)held->bytes[0]);
+        while (held->len < need && len && (*data & 0xC0) == 0x80) {
+            held->bytes[held->len++] = (char)*data++;
+            len--;
+        }
+        if (held->len < need && !len && !final) return; /* still waiting */
+        c->output_fn(c->output_userdata, stream, held->bytes, held->len);
+        held->len = 0;
+    }
+    size_t keep = 0;
+    for (size_t back = 1; !final && back <= 3 && back <= len; back++) {
+        unsigned char b = data[len - back];
+        if ((b & 0xC0) == 0x80) continue; /* continuation: look further back */
+        if (utf8_length(b) > back) keep = back;
+        break;
+    }
+    if (len > keep) c->output_fn(c->output_userdata, stream, (const char *)data, len - keep);
+    memcpy(held->bytes, data + len - keep, keep);
+    held->len = keep;
+}
+
 bool vm_write_output(eryx_vm *vm, int fd, const uint8_t *data, size_t len) {
     eryx_sandbox *sandbox = vm->owner;
-    if (!sandbox || !sandbox->current) return true; /* image build: nowhere to go */
-    eryx_buf *dest = fd == 2 ? &sandbox->current->err : &sandbox->current->out;
+    if (!sandbox || !sandbox->running) return true; /* image build: nowhere to go */
+    eryx_result *r = sandbox->exec.result;
+    eryx_buf *dest = fd == 2 ? &r->err : &r->out;
     uint64_t room = sandbox->config.output_limit - sandbox->output_used;
     bool fits = len <= room;
     size_t keep = fits ? len : (size_t)room;
     buf_append(dest, data, keep);
     sandbox->output_used += keep;
+    if (sandbox->config.output_fn && keep) stream_output(sandbox, fd, data, keep, false);
     if (!fits) vm_request_stop(vm, VM_STOP_OUTPUT);
     return fits;
+}
+
+static void flush_held_output(eryx_sandbox *sandbox) {
+    for (int i = 0; i < 2; i++) {
+        if (sandbox->held[i].len) stream_output(sandbox, i ? 2 : 1, NULL, 0, true);
+    }
 }
 
 /* ---- execute ---- */
@@ -143,8 +292,12 @@ bool vm_write_output(eryx_vm *vm, int fd, const uint8_t *data, size_t len) {
 typedef struct {
     const char *code;
     size_t len;
+    int flags;
     bool no_room; /* the guest could not allocate a buffer for the source */
 } exec_call;
+
+/* Flags of the guest's eryx_execute (see src/guest/runtime.c). */
+enum { EXEC_TRACE = 1, EXEC_INTERACTIVE = 2 };
 
 static void run_code(eryx_vm *vm, void *arg) {
     exec_call *call = arg;
@@ -159,7 +312,7 @@ static void run_code(eryx_vm *vm, void *arg) {
         return;
     }
     if (call->len) memcpy(dest, call->code, call->len);
-    Z_guestZ_eryx_execute(&vm->guest, ptr, (u32)call->len);
+    Z_guestZ_eryx_execute(&vm->guest, ptr, (u32)call->len, (u32)call->flags);
 }
 
 /* Turns the way the call ended, and what the guest reported, into the
@@ -167,7 +320,7 @@ static void run_code(eryx_vm *vm, void *arg) {
 static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const exec_call *call) {
     eryx_vm *vm = sandbox->vm;
     bool at_limit = vm->guest.w2c_memory.pages + 16 >= vm->limit_pages;
-    if (stop != VM_RUNNING && stop != VM_STOP_EXIT) result_clear_outcome(r);
+    if (stop != VM_RUNNING) result_clear_outcome(r);
     switch (stop) {
     case VM_RUNNING:
         if (call->no_room) {
@@ -184,7 +337,6 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
         }
         break;
     case VM_STOP_EXIT:
-        result_clear_outcome(r);
         r->exit_code = vm->exit_code & 0xFF;
         result_fail(r, ERYX_ERROR_EXIT, "exited with status %d", r->exit_code);
         break;
@@ -213,7 +365,58 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
     }
 }
 
-eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, eryx_result **out) {
+/* The trace sink of one execution, from the configuration and the options. */
+static trace_sink choose_trace(const eryx_config *c, const eryx_exec_options *options) {
+    int choice = options ? options->trace : 0;
+    if (choice < 0) return (trace_sink){0};
+    trace_sink sink = c->trace;
+    if (choice > 0 && !sink.fn && !sink.collect) sink.collect = true;
+    return sink;
+}
+
+/* Runs one execution on a vm that is ready for it. */
+static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exec_options *options,
+                          eryx_result *r) {
+    eryx_vm *vm = sandbox->vm;
+    const eryx_config *c = &sandbox->config;
+    sandbox->exec = (exec_state){
+        .result = r,
+        .trace = choose_trace(c, options),
+        .calls = sandbox->calls,
+        .callbacks = &c->callbacks,
+        .callbacks_json = sandbox->callbacks_json,
+    };
+    r->trace_collected = sandbox->exec.trace.collect;
+    if (sandbox->exec.trace.fn || sandbox->exec.trace.collect) call->flags |= EXEC_TRACE;
+    if (options && options->interactive) call->flags |= EXEC_INTERACTIVE;
+    sandbox->output_used = 0;
+    memset(sandbox->held, 0, sizeof sandbox->held);
+    vm->peak_pages = vm->guest.w2c_memory.pages;
+    call_hub_begin(sandbox->calls, c->callback_timeout_s, c->max_callbacks);
+    sandbox->running = true;
+    sandbox->dirty = true;
+
+    uint64_t start = vm_now_ns();
+    double timeout_ns = c->timeout_s * 1e9;
+    if (timeout_ns > 0) watchdog_arm(vm, start + (uint64_t)timeout_ns);
+    vm_stop stop = vm_call(vm, run_code, call);
+    if (timeout_ns > 0) watchdog_disarm(vm);
+
+    if (c->output_fn) flush_held_output(sandbox);
+    sandbox->running = false;
+    r->callback_invocations = call_hub_end(sandbox->calls);
+    r->peak_memory = (uint64_t)vm->peak_pages * VM_PAGE_SIZE;
+    classify(sandbox, r, stop, call);
+    /* A session keeps its state unless the interpreter was cut off. */
+    if (sandbox->persistent && (stop != VM_RUNNING || r->kind == ERYX_ERROR_INTERNAL ||
+                                r->kind == ERYX_ERROR_MEMORY)) {
+        r->session_reset = true;
+        sandbox->dirty = vm_reset(vm) != 0;
+    }
+}
+
+eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
+                            const eryx_exec_options *options, eryx_result **out) {
     if (out) *out = NULL;
     if (!sandbox || !out || (!code && len)) return ERYX_EINVAL;
     if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
@@ -223,30 +426,23 @@ eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, er
         return ERYX_ENOMEM;
     }
     uint64_t start = vm_now_ns();
-    eryx_vm *vm = sandbox->vm;
-    if (sandbox->dirty && vm_reset(vm) != 0) {
+    if (sandbox->dirty && !sandbox->persistent && vm_reset(sandbox->vm) != 0) {
         result_fail(r, ERYX_ERROR_INTERNAL, "cannot reset the sandbox");
     } else {
-        sandbox->dirty = true;
-        sandbox->current = r;
-        sandbox->output_used = 0;
-        vm->peak_pages = vm->guest.w2c_memory.pages;
-        double timeout_ns = sandbox->config.timeout_s * 1e9;
-        if (timeout_ns > 0) watchdog_arm(vm, start + (uint64_t)timeout_ns);
+        sandbox->dirty = false;
         exec_call call = {.code = code ? code : "", .len = len};
-        vm_stop stop = vm_call(vm, run_code, &call);
-        if (timeout_ns > 0) watchdog_disarm(vm);
-        classify(sandbox, r, stop, &call);
-        sandbox->current = NULL;
+        execute_on_vm(sandbox, &call, options, r);
     }
     r->duration_ms = (double)(vm_now_ns() - start) / 1e6;
-    r->peak_memory = (uint64_t)vm->peak_pages * VM_PAGE_SIZE;
+    atomic_store(&sandbox->busy, false);
     if (r->out.failed || r->err.failed) {
         eryx_result_free(r);
-        atomic_store(&sandbox->busy, false);
         return ERYX_ENOMEM;
     }
     *out = r;
-    atomic_store(&sandbox->busy, false);
     return ERYX_OK;
+}
+
+eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, eryx_result **out) {
+    return eryx_execute_ex(sandbox, code, len, NULL, out);
 }

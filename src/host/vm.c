@@ -116,6 +116,7 @@ void vm_interrupt(eryx_vm *vm, vm_stop reason) {
             vm->protected = true;
         }
         pthread_cond_broadcast(&vm->wake);
+        if (vm->on_interrupt) vm->on_interrupt(vm->on_interrupt_arg);
     }
     pthread_mutex_unlock(&vm->lock);
 }

@@ -83,6 +83,10 @@ struct eryx_vm {
 
     eryx_wasi wasi; /* fd table */
     void *owner;    /* the eryx_sandbox (or image builder) that owns this vm */
+    /* Called by vm_interrupt after a stop is set, so that a guest blocked in
+     * a wait of the owner's (callbacks) wakes up too. */
+    void (*on_interrupt)(void *arg);
+    void *on_interrupt_arg;
 };
 
 /* What the thread running guest code needs to reach from traps and signals. */

@@ -1,0 +1,98 @@
+/*
+ * calls.h - host callbacks: the registry a configuration holds, and the
+ * invocations of one sandbox.
+ *
+ * An invocation starts on the guest thread (callback_start import), the
+ * host's handler completes it then or later from any thread, and the guest
+ * collects completions while its event loop waits (callback_wait/next).
+ * Invocations may outlive the execution, even the sandbox: the hub that
+ * queues completions is reference-counted, and a completion for an
+ * execution that has ended is dropped.
+ */
+#ifndef ERYX_CALLS_H
+#define ERYX_CALLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "eryx.h"
+
+typedef struct {
+    char *name, *description, *schema; /* schema: JSON text, "{}" when none */
+    eryx_callback_fn fn;
+    void *userdata;
+} callback_def;
+
+typedef struct {
+    callback_def *items;
+    size_t count;
+} callback_set;
+
+/* Adds a callback (strings copied). ERYX_EINVAL for a bad or duplicate name
+ * or a schema that is not a JSON object. */
+eryx_status callback_set_add(callback_set *set, const char *name, const char *description,
+                             const char *schema, eryx_callback_fn fn, void *userdata);
+
+/* Deep copy; -1 when out of memory (dst is then empty). */
+int callback_set_copy(callback_set *dst, const callback_set *src);
+
+void callback_set_free(callback_set *set);
+
+/* The list_callbacks() JSON array. NULL when out of memory. */
+char *callback_set_json(const callback_set *set);
+
+/* Completion status as the guest sees it. */
+enum { CALL_OK = 0, CALL_ERROR = 1, CALL_TIMEOUT = 2 };
+/* Refusals of callback_start (negative ids). */
+enum { CALL_UNKNOWN = -1, CALL_LIMIT = -2, CALL_STOPPING = -3 };
+
+typedef struct call_hub call_hub;
+
+/* One completed invocation, taken by the guest. */
+typedef struct {
+    uint32_t id;
+    int status;
+    char *payload; /* result JSON, or the error message */
+    size_t len;
+    char *name;
+    int lineno; /* of the line that awaited it */
+    double duration_ms;
+} call_done;
+
+/* A hub for one sandbox. NULL when out of memory. */
+call_hub *call_hub_new(void);
+
+/* The sandbox is gone: completions from now on are dropped. Releases the
+ * sandbox's reference. */
+void call_hub_detach(call_hub *hub);
+
+/* Starts a new execution: forgets everything of the last one. */
+void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls);
+
+/* Ends the execution: later completions of its calls are dropped. Returns
+ * the number of invocations it made. */
+uint64_t call_hub_end(call_hub *hub);
+
+/* Invokes `def` (guest thread). Returns the invocation id (> 0) or a
+ * refusal. Calls the handler before returning. */
+int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json,
+                       size_t args_len, int lineno);
+
+/* Wakes a guest thread blocked in call_hub_wait (any thread). */
+void call_hub_wake(call_hub *hub);
+
+/* Blocks the guest thread until a completion is ready, timeout_ns passes
+ * (< 0: no limit), or *stop becomes non-zero. Invocations past their
+ * callback timeout complete with CALL_TIMEOUT meanwhile. Returns the
+ * number of completions ready. */
+int call_hub_wait(call_hub *hub, int64_t timeout_ns, const _Atomic int *stop);
+
+/* Takes the oldest completion into *out (the caller frees out->payload and
+ * out->name with free). False when there is none. */
+bool call_hub_take(call_hub *hub, call_done *out);
+
+/* Length of the oldest completion's payload, or -1 when there is none. */
+int64_t call_hub_peek(call_hub *hub);
+
+#endif
