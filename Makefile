@@ -140,10 +140,11 @@ test: deps
 	$(MAKE) test-programs
 	tests/run.sh
 
-TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/unit_vfs $(B)/asan/test_api
+TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/unit_vfs \
+	$(B)/asan/test_api
 test-programs: $(TEST_PROGRAMS)
 
-$(B)/tests/test_api: tests/test_api.c tests/check.h $(B)/lib/liberyx.a
+$(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 

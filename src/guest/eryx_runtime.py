@@ -15,6 +15,7 @@ import random
 import sys
 import time
 import traceback
+import types
 
 import __main__
 import _eryx_host
@@ -28,6 +29,7 @@ ERROR_LINENO = 6
 EXIT_CODE = 7
 
 USER_FILE = "<user>"
+RUNTIME_FILE = sys._getframe().f_code.co_filename  # this module's frames
 
 # execute() flags, as the host passes them.
 FLAG_TRACE = 1
@@ -62,6 +64,10 @@ def report(key, text):
 
 class CallbackError(Exception):
     """A host callback failed; the message is the host's."""
+
+
+# A sandbox builtin as far as tracebacks are concerned.
+CallbackError.__module__ = "builtins"
 
 
 _pending = {}  # invocation id -> Future of the running loop
@@ -257,11 +263,25 @@ def _safe_str(value):
         return "<unprintable %s object>" % type(value).__name__
 
 
-def _report_exception(exc):
-    # Drop the runtime's own frames: the traceback starts in the user's code.
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != USER_FILE:
+def _without_runtime_frames(tb):
+    """The traceback without this module's frames: it starts in the user's
+    code, and ends there too when the error came from the runtime (a
+    failed callback)."""
+    frames = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != RUNTIME_FILE:
+            frames.append(tb)
         tb = tb.tb_next
+    while frames and frames[0].tb_frame.f_code.co_filename != USER_FILE:
+        frames.pop(0)
+    rebuilt = None
+    for entry in reversed(frames):
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return rebuilt
+
+
+def _report_exception(exc):
+    tb = _without_runtime_frames(exc.__traceback__)
     lineno = 0
     if isinstance(exc, SyntaxError) and exc.filename == USER_FILE:
         lineno = exc.lineno or 0

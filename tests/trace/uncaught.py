@@ -1,0 +1,6 @@
+def check(n):
+    return n > 0
+
+
+print(check(1))
+raise ValueError('bad')
