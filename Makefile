@@ -96,16 +96,24 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp
 	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py
 
-$(B)/host/stdlib_blob.o: $(B)/stdlib.img
+# Embeds build/NAME.img as the read-only symbols NAME_blob and NAME_blob_size.
+$(B)/host/%_blob.o: $(B)/%.img
 	@mkdir -p $(@D)
-	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 64' \
-	  '.globl stdlib_blob' '.hidden stdlib_blob' 'stdlib_blob:' \
-	  '.incbin "$(CURDIR)/$<"' 'blob_end:' '.balign 8' '.globl stdlib_blob_size' \
-	  '.hidden stdlib_blob_size' 'stdlib_blob_size: .quad blob_end - stdlib_blob' \
-	  > $(B)/host/stdlib_blob.S
-	$(HOST_CC) -c $(B)/host/stdlib_blob.S -o $@
+	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 4096' \
+	  '.globl $*_blob' '.hidden $*_blob' '$*_blob:' '.incbin "$(CURDIR)/$<"' '$*_blob_end:' \
+	  '.balign 8' '.globl $*_blob_size' '.hidden $*_blob_size' \
+	  '$*_blob_size: .quad $*_blob_end - $*_blob' > $(B)/host/$*_blob.S
+	$(HOST_CC) -c $(B)/host/$*_blob.S -o $@
 
-# ---- 6. host library and CLI ----
+# ---- 6. pre-initialized image: the interpreter initialized once, saved ----
+$(B)/tools/mkimage: tools/mkimage.c $(HOST_OBJS) $(B)/host/stdlib_blob.o $(GEN_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIB_LDLIBS)
+
+$(B)/image.img: $(B)/tools/mkimage
+	$< $@
+
+# ---- 7. host library and CLI ----
 $(B)/host/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
@@ -114,7 +122,7 @@ LIB_LDLIBS := -lpthread -lm
 
 # The whole library as one object in which only the public API (eryx_*)
 # stays global: nothing else can clash with the symbols of a host program.
-$(B)/lib/eryx.o: $(HOST_OBJS) $(B)/host/stdlib_blob.o $(GEN_OBJS)
+$(B)/lib/eryx.o: $(HOST_OBJS) $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(GEN_OBJS)
 	@mkdir -p $(@D)
 	ld.lld-19 -r -o $@.tmp $^
 	objcopy -w --keep-global-symbol='eryx_*' $@.tmp $@
@@ -159,7 +167,8 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) $(B)/host/stdlib_blob.o $(GEN_OBJS)
+$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) \
+	  $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
@@ -190,4 +199,5 @@ check-format:
 	clang-format --dry-run -Werror include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/guest $(GEN) $(B)/stdlib.img
+	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	  $(B)/stdlib.img $(B)/image.img

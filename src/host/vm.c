@@ -6,6 +6,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -19,6 +20,7 @@
 static struct {
     int fd;
     uint32_t pages;
+    const uint8_t *memory; /* read-only view of the memfd, for snapshots */
     Z_guest_instance_t guest;
     eryx_wasi wasi;
     const eryx_vfs *vfs;
@@ -144,7 +146,23 @@ bool vm_sleep_until(eryx_vm *vm, uint64_t deadline_ns) {
     return woke_normally;
 }
 
-/* ---- the image ---- */
+/* ---- the image ----
+ *
+ * Image file (tools/mkimage writes it at build time; the library embeds it):
+ *   offset 0: image_header, then the guest struct and the fd table
+ *   offset header_size (a multiple of 4096): linear memory, pages * 64 KiB
+ */
+
+typedef struct {
+    char magic[8]; /* "ERYXIMG1" */
+    uint32_t header_size, pages;
+    uint64_t guest_size, wasi_size;
+} image_header;
+
+static const char image_magic[8] = "ERYXIMG1";
+
+/* Builds the function table of this process into image.guest. */
+void Z_guest_init_table(Z_guest_instance_t *instance);
 
 typedef struct {
     int status;
@@ -157,33 +175,33 @@ static void run_init(eryx_vm *vm, void *arg) {
     call->status = (int)Z_guestZ_eryx_init(&vm->guest);
 }
 
-/* Writes the non-zero pages of linear memory to a memfd; zero pages stay
- * holes and cost nothing. */
-static int save_memory(eryx_vm *vm) {
-    int fd = memfd_create("eryx-image", MFD_CLOEXEC);
-    if (fd < 0) return -1;
-    size_t size = vm->guest.w2c_memory.size;
-    if (ftruncate(fd, (off_t)size) != 0) goto fail;
+/* Writes the non-zero 4 KiB pages of `data` to fd at `offset`; zero pages
+ * stay holes and cost nothing. */
+static int write_sparse(int fd, const uint8_t *data, size_t size, off_t offset) {
     static const uint8_t zero[4096];
     for (size_t off = 0; off < size; off += sizeof zero) {
-        const uint8_t *page = vm->reservation + off;
-        if (!memcmp(page, zero, sizeof zero)) continue;
-        if (pwrite(fd, page, sizeof zero, (off_t)off) != (ssize_t)sizeof zero) goto fail;
+        if (!memcmp(data + off, zero, sizeof zero)) continue;
+        if (pwrite(fd, data + off, sizeof zero, offset + (off_t)off) != (ssize_t)sizeof zero) {
+            return -1;
+        }
     }
-    return fd;
-fail:
-    close(fd);
-    return -1;
+    return 0;
 }
 
-static void build_image(void) {
-    vm_runtime_init();
-    char err[160];
-    image.vfs = vfs_open(stdlib_blob, stdlib_blob_size, err, sizeof err);
-    if (!image.vfs) {
-        snprintf(image.error, sizeof image.error, "standard library image: %s", err);
-        return;
+/* Puts linear memory into a memfd that every instance maps privately. */
+static int image_memfd(const uint8_t *memory, size_t size) {
+    int fd = memfd_create("eryx-image", MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, (off_t)size) != 0 || write_sparse(fd, memory, size, 0) != 0) {
+        close(fd);
+        return -1;
     }
+    return fd;
+}
+
+/* Runs the interpreter's initialization in a fresh instance: the image of a
+ * build without an embedded one (tools/mkimage). */
+static void image_from_init(void) {
     eryx_vm *vm = vm_alloc(VM_MAX_PAGES);
     if (!vm) {
         snprintf(image.error, sizeof image.error, "cannot reserve guest memory: %s",
@@ -197,20 +215,65 @@ static void build_image(void) {
         snprintf(image.error, sizeof image.error,
                  "interpreter initialization failed (stop %d, trap '%s', status %d)", (int)stop,
                  wasm_rt_strerror((wasm_rt_trap_t)vm->trap_code), call.status);
-    } else if ((image.fd = save_memory(vm)) < 0) {
+    } else if ((image.fd = image_memfd(vm->reservation, vm->guest.w2c_memory.size)) < 0) {
         snprintf(image.error, sizeof image.error, "cannot save the image: %s", strerror(errno));
     } else {
         image.pages = vm->guest.w2c_memory.pages;
         image.guest = vm->guest;
-        image.guest.Z_eryx_instance = NULL;
-        image.guest.Z_wasi_snapshot_preview1_instance = NULL;
-        if (wasi_copy(&image.wasi, &vm->wasi) != 0) {
-            snprintf(image.error, sizeof image.error, "out of memory");
-            close(image.fd);
-            image.fd = -1;
-        }
+        wasi_copy(&image.wasi, &vm->wasi);
     }
     vm_free(vm);
+}
+
+/* Loads the image embedded by the build. */
+static void image_from_blob(void) {
+    image_header h;
+    const char *problem = NULL;
+    if (image_blob_size < sizeof h) {
+        problem = "truncated";
+    } else {
+        memcpy(&h, image_blob, sizeof h);
+        if (memcmp(h.magic, image_magic, sizeof image_magic)) problem = "bad magic";
+        else if (h.guest_size != sizeof(Z_guest_instance_t) || h.wasi_size != sizeof(eryx_wasi))
+            problem = "built for another guest";
+        else if (h.header_size < sizeof h + h.guest_size + h.wasi_size ||
+                 h.pages > VM_MAX_PAGES ||
+                 (uint64_t)h.header_size + (uint64_t)h.pages * VM_PAGE_SIZE != image_blob_size)
+            problem = "inconsistent sizes";
+    }
+    if (problem) {
+        snprintf(image.error, sizeof image.error, "embedded image: %s", problem);
+        return;
+    }
+    const uint8_t *memory = image_blob + h.header_size;
+    if ((image.fd = image_memfd(memory, (size_t)h.pages * VM_PAGE_SIZE)) < 0) {
+        snprintf(image.error, sizeof image.error, "cannot map the image: %s", strerror(errno));
+        return;
+    }
+    image.pages = h.pages;
+    memcpy(&image.guest, image_blob + sizeof h, sizeof image.guest);
+    memcpy(&image.wasi, image_blob + sizeof h + h.guest_size, sizeof image.wasi);
+    image.wasi.vfs = image.vfs;
+}
+
+static void build_image(void) {
+    vm_runtime_init();
+    char err[160];
+    image.vfs = vfs_open(stdlib_blob, stdlib_blob_size, err, sizeof err);
+    if (!image.vfs) {
+        snprintf(image.error, sizeof image.error, "standard library image: %s", err);
+        return;
+    }
+    if (image_blob_size) image_from_blob();
+    else image_from_init();
+    if (image.fd < 0) return;
+    /* Pointers in the saved struct belong to the process that saved it. */
+    image.guest.Z_eryx_instance = NULL;
+    image.guest.Z_wasi_snapshot_preview1_instance = NULL;
+    image.guest.w2c_memory.data = NULL;
+    Z_guest_init_table(&image.guest);
+    image.memory = mmap(NULL, (size_t)image.pages * VM_PAGE_SIZE, PROT_READ, MAP_SHARED, image.fd, 0);
+    if (image.memory == MAP_FAILED) image.memory = NULL;
 }
 
 const char *vm_image_error(void) {
@@ -220,6 +283,30 @@ const char *vm_image_error(void) {
 
 uint64_t vm_image_bytes(void) {
     return vm_image_error() ? 0 : (uint64_t)image.pages * VM_PAGE_SIZE;
+}
+
+const uint8_t *vm_image_memory(void) { return vm_image_error() ? NULL : image.memory; }
+
+int vm_image_write(const char *path) {
+    if (vm_image_error()) return -1;
+    image_header h = {.header_size = 0, .pages = image.pages, .guest_size = sizeof image.guest,
+                      .wasi_size = sizeof image.wasi};
+    memcpy(h.magic, image_magic, sizeof h.magic);
+    h.header_size = (uint32_t)((sizeof h + sizeof image.guest + sizeof image.wasi + 4095) & ~4095u);
+    size_t memory_size = (size_t)image.pages * VM_PAGE_SIZE;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    int rc = ftruncate(fd, (off_t)(h.header_size + memory_size)) == 0 &&
+                     pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+                     pwrite(fd, &image.guest, sizeof image.guest, sizeof h) ==
+                         (ssize_t)sizeof image.guest &&
+                     pwrite(fd, &image.wasi, sizeof image.wasi,
+                            (off_t)(sizeof h + sizeof image.guest)) == (ssize_t)sizeof image.wasi &&
+                     image.memory && write_sparse(fd, image.memory, memory_size, h.header_size) == 0
+                 ? 0
+                 : -1;
+    if (close(fd) != 0) rc = -1;
+    return rc;
 }
 
 /* Maps the image over linear memory and drops every page beyond it. */

@@ -116,12 +116,23 @@ void vm_runtime_init(void);
 extern const uint8_t stdlib_blob[];
 extern const size_t stdlib_blob_size;
 
+/* The pre-initialized image embedded by the build (tools/mkimage.c); size 0
+ * in mkimage itself, which initializes the interpreter instead. */
+extern const uint8_t image_blob[];
+extern const size_t image_blob_size;
+
 /* Builds the process-wide image on first use (initializes the interpreter
  * once). NULL when it is ready, else why it could not be built. */
 const char *vm_image_error(void);
 
 /* Size of the image's linear memory: the least memory an instance needs. */
 uint64_t vm_image_bytes(void);
+
+/* Read-only view of the image's linear memory (vm_image_bytes long), or NULL. */
+const uint8_t *vm_image_memory(void);
+
+/* Writes the image to a file in the format the build embeds. 0 or -1. */
+int vm_image_write(const char *path);
 
 /* A new instance started from the image, with a memory limit in pages.
  * NULL when the image failed, the limit is below the image, or out of memory. */

@@ -1,0 +1,651 @@
+/*
+ * shell_callback.c - shell commands as async callbacks (see
+ * shell_callback.h for the contract and the threading design).
+ *
+ * Ownership: the handler (on the thread running eryx_execute) creates a job
+ * and hands it to the worker through `incoming` under the lock; from then on
+ * only the worker touches it, completes its call and frees it. The lock
+ * guards only `incoming`, the generation counters and the worker's
+ * lifecycle flags, never I/O.
+ */
+#include "shell_callback.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../host/json.h"
+#include "io.h"
+
+/* Bytes of a command's stderr kept for the error message. */
+#define MAX_STDERR (64u * 1024)
+
+/* Why the worker killed a command; END_NONE while it runs on its own. */
+enum job_end { END_NONE, END_TIMEOUT, END_ABANDONED, END_OUTPUT, END_NOMEM };
+
+/* One running invocation. Owned by the worker once handed over. */
+struct job {
+    struct job *next;
+    eryx_call *call;
+    pid_t pid;
+    int fds[3];             /* our ends of its stdin, stdout, stderr; -1 when closed */
+    char *input;            /* the arguments JSON and a newline, for its stdin */
+    size_t input_len, input_off;
+    struct buffer out, err; /* what it wrote */
+    unsigned long generation; /* see shell_callbacks_abandon */
+    double deadline;          /* monotonic seconds to kill it at; 0: none */
+    double timeout;           /* for the message */
+    enum job_end end;
+    bool reaped;
+    int wait_status;
+    double next_reap, reap_delay; /* backoff of waitpid polling once its pipes closed */
+};
+
+/* One --callback: the userdata of its eryx callback. */
+struct shell_command {
+    struct shell_callbacks *set;
+    char *name;
+    char *command;
+};
+
+struct shell_callbacks {
+    pthread_mutex_t lock;
+    /* Under the lock: */
+    struct job *incoming;         /* jobs not yet taken by the worker */
+    bool worker_running, stopping;
+    unsigned long generation;     /* of jobs started now */
+    unsigned long abandoned_upto; /* jobs of this generation or older are to be killed */
+    /* Set up before any execution, then read only: */
+    pthread_t worker;
+    int wake[2]; /* self-pipe: a byte wakes the worker's poll() */
+    double timeout;
+    struct shell_command **commands;
+    size_t ncommands;
+};
+
+/* Seconds on the monotonic clock. */
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Closes *fd if open and marks it closed. */
+static void close_fd(int *fd) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+/* Wakes the worker. A full pipe already holds a pending wake-up, so
+ * EAGAIN is fine. */
+static void wake_worker(struct shell_callbacks *set) {
+    ssize_t n;
+    do n = write(set->wake[1], "", 1);
+    while (n < 0 && errno == EINTR);
+}
+
+struct shell_callbacks *shell_callbacks_new(void) {
+    struct shell_callbacks *set = calloc(1, sizeof *set);
+    if (set == NULL) return NULL;
+    if (pipe2(set->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        free(set);
+        return NULL;
+    }
+    pthread_mutex_init(&set->lock, NULL);
+    set->generation = 1;
+    set->timeout = 10; /* the library's default callback timeout */
+    return set;
+}
+
+void shell_callbacks_set_timeout(struct shell_callbacks *set, double seconds) {
+    set->timeout = seconds;
+}
+
+/* ======================================================================
+ * Starting a command (on the thread running eryx_execute)
+ * ====================================================================== */
+
+/* Frees a job whose fds are closed and whose call is completed. */
+static void job_free(struct job *j) {
+    for (int k = 0; k < 3; k++) close_fd(&j->fds[k]);
+    free(j->input);
+    buffer_free(&j->out);
+    buffer_free(&j->err);
+    free(j);
+}
+
+/* Spawns `/bin/sh -c command` in its own process group with pipes for its
+ * stdin, stdout and stderr. Returns 0 and fills j->pid and j->fds, or an
+ * errno. Every descriptor is created close-on-exec, so that a command
+ * spawned at the same time from another thread cannot inherit another
+ * command's pipes (which would delay that one's end of file). */
+static int spawn_command(const char *command, struct job *j) {
+    int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
+    int err = 0;
+    for (int k = 0; k < 3 && err == 0; k++)
+        if (pipe2(pipes[k], O_CLOEXEC) != 0) err = errno;
+
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    bool have_actions = false, have_attr = false;
+    if (err == 0) err = posix_spawn_file_actions_init(&actions);
+    if (err == 0) have_actions = true;
+    if (err == 0) err = posix_spawnattr_init(&attr);
+    if (err == 0) have_attr = true;
+    /* The child's ends become its fds 0, 1, 2 (dup2 clears close-on-exec). */
+    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0);
+    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1);
+    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2);
+    /* We ignore SIGPIPE, and an ignored signal stays ignored across exec:
+     * give the command the default back (`yes | head` must end). No signal
+     * blocked either, whatever the calling thread blocks. Its own process
+     * group, so that a kill reaches what it starts. */
+    sigset_t pipe_only, none;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigemptyset(&none);
+    if (err == 0) err = posix_spawnattr_setsigdefault(&attr, &pipe_only);
+    if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
+    if (err == 0) err = posix_spawnattr_setpgroup(&attr, 0);
+    if (err == 0)
+        err = posix_spawnattr_setflags(
+            &attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+    if (err == 0) {
+        char sh[] = "sh", dash_c[] = "-c";
+        char *argv[] = {sh, dash_c, (char *)command, NULL};
+        err = posix_spawn(&j->pid, "/bin/sh", &actions, &attr, argv, environ);
+    }
+    if (have_actions) posix_spawn_file_actions_destroy(&actions);
+    if (have_attr) posix_spawnattr_destroy(&attr);
+
+    /* Keep our ends (stdin's write end, the read ends of the others). */
+    for (int k = 0; k < 3; k++) {
+        int ours = k == 0 ? 1 : 0;
+        close_fd(&pipes[k][1 - ours]);
+        if (err == 0) {
+            j->fds[k] = pipes[k][ours];
+            /* Non-blocking: the worker must never block on one command. */
+            fcntl(j->fds[k], F_SETFL, fcntl(j->fds[k], F_GETFL) | O_NONBLOCK);
+        } else {
+            close_fd(&pipes[k][ours]);
+        }
+    }
+    return err;
+}
+
+static void *worker_main(void *arg);
+
+/* Starts the worker thread if it is not running; call with the lock held.
+ * The thread blocks every signal, so that signals (Ctrl-C in the REPL) are
+ * handled by the other threads. Returns 0 or an errno. */
+static int ensure_worker(struct shell_callbacks *set) {
+    if (set->worker_running) return 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int err = pthread_create(&set->worker, NULL, worker_main, set);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err == 0) set->worker_running = true;
+    return err;
+}
+
+/* Kills the process group of j and j itself (in case it left the group),
+ * then closes our pipe ends: whatever it would still write is not wanted,
+ * and a grandchild that escaped the kill must not keep us waiting. Only
+ * ever done before j is reaped, so its pid cannot have been reused. */
+static void job_kill(struct job *j, enum job_end why) {
+    if (j->end != END_NONE || j->reaped) return;
+    j->end = why;
+    kill(-j->pid, SIGKILL);
+    kill(j->pid, SIGKILL);
+    for (int k = 0; k < 3; k++) close_fd(&j->fds[k]);
+    j->next_reap = 0;
+    j->reap_delay = 0;
+}
+
+/* Waits for a job whose processes were killed before a worker ran (the
+ * child dies at once, so a blocking wait is short). */
+static void job_reap_now(struct job *j) {
+    job_kill(j, END_NOMEM);
+    while (waitpid(j->pid, &j->wait_status, 0) < 0 && errno == EINTR) {
+    }
+    j->reaped = true;
+}
+
+/* The eryx_callback_fn of every --callback: starts the command and returns
+ * at once; the worker completes the call. */
+static void shell_callback_invoke(void *userdata, eryx_call *call, const char *args_json) {
+    struct shell_command *cmd = userdata;
+    struct shell_callbacks *set = cmd->set;
+    struct job *j = calloc(1, sizeof *j);
+    size_t args_len = args_json != NULL ? strlen(args_json) : 0;
+    char *input = j != NULL ? malloc(args_len + 1) : NULL;
+    if (input == NULL) {
+        free(j);
+        eryx_call_fail(call, "out of memory");
+        return;
+    }
+    memcpy(input, args_json, args_len);
+    input[args_len] = '\n'; /* line-based tools (`read`, `head -n1`) want one */
+    *j = (struct job){.call = call, .fds = {-1, -1, -1}, .input = input,
+                      .input_len = args_len + 1, .timeout = set->timeout};
+    int err = spawn_command(cmd->command, j);
+    if (err != 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot run /bin/sh: %s", strerror(err));
+        job_free(j);
+        eryx_call_fail(call, msg);
+        return;
+    }
+    j->deadline = set->timeout > 0 ? now_seconds() + set->timeout : 0;
+
+    pthread_mutex_lock(&set->lock);
+    err = ensure_worker(set);
+    if (err == 0) {
+        j->generation = set->generation;
+        j->next = set->incoming;
+        set->incoming = j;
+    }
+    pthread_mutex_unlock(&set->lock);
+    if (err != 0) {
+        job_reap_now(j);
+        job_free(j);
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot start a thread: %s", strerror(err));
+        eryx_call_fail(call, msg);
+        return;
+    }
+    wake_worker(set);
+}
+
+/* ======================================================================
+ * The worker
+ * ====================================================================== */
+
+/* The bytes of s[0, len) without leading and trailing whitespace: sets
+ * *start and returns the new length. */
+static size_t trim(const char *s, size_t len, size_t *start) {
+    static const char space[] = " \t\n\r\v\f";
+    size_t a = 0;
+    while (a < len && memchr(space, s[a], sizeof space - 1) != NULL) a++;
+    while (len > a && memchr(space, s[len - 1], sizeof space - 1) != NULL) len--;
+    *start = a;
+    return len - a;
+}
+
+/* Completes the call of a command that exited with status 0: its stdout
+ * as JSON when it is JSON, else as a JSON string without one trailing
+ * newline. */
+static void complete_with_output(eryx_call *call, struct buffer *out) {
+    if (out->data == NULL && !buffer_append(out, "", 0)) {
+        eryx_call_fail(call, "out of memory");
+        return;
+    }
+    if (json_valid(out->data, out->len)) {
+        /* Valid JSON holds no NUL byte, so the trimmed text can be cut
+         * with one. */
+        size_t start, len = trim(out->data, out->len, &start);
+        out->data[start + len] = '\0';
+        eryx_call_complete(call, out->data + start);
+        return;
+    }
+    size_t len = out->len;
+    if (len > 0 && out->data[len - 1] == '\n') len--;
+    char *quoted = json_quote(out->data, len, NULL);
+    if (quoted == NULL) eryx_call_fail(call, "out of memory");
+    else eryx_call_complete(call, quoted);
+    free(quoted);
+}
+
+/* Completes the call of a reaped job according to how it ended. */
+static void job_complete(struct job *j) {
+    char msg[128];
+    switch (j->end) {
+    case END_TIMEOUT:
+        snprintf(msg, sizeof msg, "command timed out after %g s", j->timeout);
+        eryx_call_fail(j->call, msg);
+        return;
+    case END_ABANDONED:
+        eryx_call_fail(j->call, "command killed: the execution has ended");
+        return;
+    case END_OUTPUT:
+        snprintf(msg, sizeof msg, "command output exceeds %u bytes", SHELL_CALLBACK_MAX_OUTPUT);
+        eryx_call_fail(j->call, msg);
+        return;
+    case END_NOMEM:
+        eryx_call_fail(j->call, "out of memory");
+        return;
+    case END_NONE:
+        break;
+    }
+    int st = j->wait_status;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        complete_with_output(j->call, &j->out);
+        return;
+    }
+    size_t start = 0, len = j->err.data != NULL ? trim(j->err.data, j->err.len, &start) : 0;
+    if (len > 0) {
+        /* Trimmed in place: the message ends at the first NUL anyway. */
+        j->err.data[start + len] = '\0';
+        eryx_call_fail(j->call, j->err.data + start);
+    } else {
+        if (WIFSIGNALED(st))
+            snprintf(msg, sizeof msg, "command killed by signal %d", WTERMSIG(st));
+        else
+            snprintf(msg, sizeof msg, "command exited with status %d", WEXITSTATUS(st));
+        eryx_call_fail(j->call, msg);
+    }
+}
+
+/* Feeds the command's stdin as far as the pipe takes it; closes it when
+ * all is written or the command stopped reading (EPIPE). */
+static void job_write_input(struct job *j) {
+    ssize_t n = write(j->fds[0], j->input + j->input_off, j->input_len - j->input_off);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR) return;
+        close_fd(&j->fds[0]);
+        return;
+    }
+    j->input_off += (size_t)n;
+    if (j->input_off == j->input_len) close_fd(&j->fds[0]);
+}
+
+/* Reads what is available from the command's stdout (k 1) or stderr (k 2).
+ * End of file or an error closes the pipe. */
+static void job_read_output(struct job *j, int k) {
+    char chunk[64 * 1024];
+    ssize_t n = read(j->fds[k], chunk, sizeof chunk);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n <= 0) {
+        close_fd(&j->fds[k]);
+        return;
+    }
+    size_t got = (size_t)n;
+    if (k == 1) {
+        if (j->out.len + got > SHELL_CALLBACK_MAX_OUTPUT) job_kill(j, END_OUTPUT);
+        else if (!buffer_append(&j->out, chunk, got)) job_kill(j, END_NOMEM);
+    } else if (j->err.len < MAX_STDERR) {
+        /* Beyond the cap stderr is drained and dropped. */
+        size_t keep = MAX_STDERR - j->err.len < got ? MAX_STDERR - j->err.len : got;
+        if (!buffer_append(&j->err, chunk, keep)) job_kill(j, END_NOMEM);
+    }
+}
+
+/* Once the command's stdout and stderr are closed, it is about to exit (or
+ * was killed): tries to reap it without blocking, backing off from 1 ms to
+ * 64 ms between tries. */
+static void job_try_reap(struct job *j, double now) {
+    if (j->reaped || j->fds[1] >= 0 || j->fds[2] >= 0 || now < j->next_reap) return;
+    close_fd(&j->fds[0]);
+    pid_t r = waitpid(j->pid, &j->wait_status, WNOHANG);
+    if (r == j->pid || (r < 0 && errno == ECHILD)) {
+        j->reaped = true;
+        return;
+    }
+    j->reap_delay = j->reap_delay == 0 ? 0.001 : (j->reap_delay < 0.064 ? j->reap_delay * 2 : 0.064);
+    j->next_reap = now + j->reap_delay;
+}
+
+/* The poll() timeout in ms until the earliest deadline or reap retry of
+ * the active jobs; -1 when there is none. */
+static int next_timeout_ms(const struct job *active, double now) {
+    double wait = -1;
+    for (const struct job *j = active; j != NULL; j = j->next) {
+        double at = -1;
+        if (j->end == END_NONE && j->deadline > 0) at = j->deadline;
+        if (!j->reaped && j->fds[1] < 0 && j->fds[2] < 0) at = j->next_reap;
+        if (at < 0) continue;
+        double w = at > now ? at - now : 0;
+        if (wait < 0 || w < wait) wait = w;
+    }
+    if (wait < 0) return -1;
+    double ms = wait * 1000 + 1; /* round up: waking early would spin */
+    return ms > 60000 ? 60000 : (int)ms;
+}
+
+/* The worker's poll set: the wake pipe, then each open pipe of each job. */
+struct poll_set {
+    struct pollfd *fds;
+    struct job **jobs; /* jobs[i], which[i]: the owner of fds[i] (i >= 1) */
+    int *which;
+    size_t cap;
+};
+
+/* Makes room for n entries. False when out of memory. */
+static bool poll_set_reserve(struct poll_set *ps, size_t n) {
+    if (n <= ps->cap) return true;
+    size_t cap = n * 2;
+    struct pollfd *fds = realloc(ps->fds, cap * sizeof *fds);
+    if (fds != NULL) ps->fds = fds;
+    struct job **jobs = fds != NULL ? realloc(ps->jobs, cap * sizeof *jobs) : NULL;
+    if (jobs != NULL) ps->jobs = jobs;
+    int *which = jobs != NULL ? realloc(ps->which, cap * sizeof *which) : NULL;
+    if (which == NULL) return false;
+    ps->which = which;
+    ps->cap = cap;
+    return true;
+}
+
+/* The worker thread: see the top of shell_callback.h. */
+static void *worker_main(void *arg) {
+    struct shell_callbacks *set = arg;
+    struct job *active = NULL;
+    struct poll_set ps = {0};
+    for (;;) {
+        pthread_mutex_lock(&set->lock);
+        while (set->incoming != NULL) {
+            struct job *j = set->incoming;
+            set->incoming = j->next;
+            j->next = active;
+            active = j;
+        }
+        bool stopping = set->stopping;
+        unsigned long abandoned_upto = set->abandoned_upto;
+        if (stopping && active == NULL) {
+            /* Leaving under the lock: a job can no longer be queued
+             * unseen, and a later invocation starts a new worker. */
+            set->worker_running = false;
+            pthread_mutex_unlock(&set->lock);
+            break;
+        }
+        pthread_mutex_unlock(&set->lock);
+
+        double now = now_seconds();
+        size_t njobs = 0;
+        for (struct job **link = &active; *link != NULL;) {
+            struct job *j = *link;
+            if (stopping || j->generation <= abandoned_upto) job_kill(j, END_ABANDONED);
+            else if (j->deadline > 0 && now >= j->deadline) job_kill(j, END_TIMEOUT);
+            job_try_reap(j, now);
+            if (j->reaped) {
+                *link = j->next;
+                job_complete(j);
+                job_free(j);
+            } else {
+                link = &j->next;
+                njobs++;
+            }
+        }
+        if (active == NULL && stopping) continue; /* leave through the check above */
+
+        if (!poll_set_reserve(&ps, 1 + 3 * njobs)) {
+            /* Without a poll set no pipe can be served: give up on every
+             * command (reaping needs no poll set). */
+            for (struct job *j = active; j != NULL; j = j->next) job_kill(j, END_NOMEM);
+        }
+        size_t n = 0;
+        if (ps.cap > 0) {
+            ps.fds[n++] = (struct pollfd){.fd = set->wake[0], .events = POLLIN};
+            for (struct job *j = active; j != NULL && n < ps.cap; j = j->next) {
+                for (int k = 0; k < 3; k++) {
+                    if (j->fds[k] < 0) continue;
+                    ps.fds[n] = (struct pollfd){.fd = j->fds[k], .events = k == 0 ? POLLOUT : POLLIN};
+                    ps.jobs[n] = j;
+                    ps.which[n++] = k;
+                }
+            }
+        }
+        int timeout = next_timeout_ms(active, now);
+        if (n == 0) {
+            /* Only reaps pending (and no memory for a poll set). */
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if (poll(ps.fds, (nfds_t)n, timeout) < 0) continue; /* EINTR */
+        if (ps.fds[0].revents != 0) {
+            char drain[256];
+            while (read(set->wake[0], drain, sizeof drain) > 0) {
+            }
+        }
+        for (size_t i = 1; i < n; i++) {
+            struct job *j = ps.jobs[i];
+            int k = ps.which[i];
+            /* A kill earlier in this loop may have closed it already. */
+            if (ps.fds[i].revents == 0 || j->fds[k] < 0) continue;
+            if (k == 0) job_write_input(j);
+            else job_read_output(j, k);
+        }
+    }
+    free(ps.fds);
+    free(ps.jobs);
+    free(ps.which);
+    return NULL;
+}
+
+/* ======================================================================
+ * Registration and lifecycle
+ * ====================================================================== */
+
+/* Whether name is an identifier or dotted identifiers (ASCII letters,
+ * digits, '_'; no empty part, no leading digit). Keywords are left to the
+ * library to refuse. */
+static bool valid_callback_name(const char *name, size_t len) {
+    bool at_start = true;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        bool digit = c >= '0' && c <= '9';
+        if (c == '.') {
+            if (at_start) return false;
+            at_start = true;
+        } else if (alpha || (digit && !at_start)) {
+            at_start = false;
+        } else {
+            return false;
+        }
+    }
+    return len > 0 && !at_start;
+}
+
+/* Frees one command. */
+static void command_free(struct shell_command *cmd) {
+    if (cmd == NULL) return;
+    free(cmd->name);
+    free(cmd->command);
+    free(cmd);
+}
+
+int shell_callbacks_add(struct shell_callbacks *set, eryx_config *config, const char *spec,
+                        char *err, size_t errlen) {
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL) {
+        snprintf(err, errlen, "invalid --callback '%s' (expected NAME=COMMAND)", spec);
+        return -1;
+    }
+    size_t name_len = (size_t)(eq - spec);
+    if (name_len == 0 || eq[1] == '\0') {
+        snprintf(err, errlen, "invalid --callback '%s' (NAME and COMMAND must not be empty)", spec);
+        return -1;
+    }
+    if (!valid_callback_name(spec, name_len)) {
+        snprintf(err, errlen,
+                 "invalid callback name '%.*s' (expected an identifier or dotted identifiers, "
+                 "like get_time or http.get)",
+                 (int)name_len, spec);
+        return -1;
+    }
+    for (size_t i = 0; i < set->ncommands; i++) {
+        if (strlen(set->commands[i]->name) == name_len &&
+            memcmp(set->commands[i]->name, spec, name_len) == 0) {
+            snprintf(err, errlen, "callback '%.*s' given more than once", (int)name_len, spec);
+            return -1;
+        }
+    }
+    struct shell_command *cmd = calloc(1, sizeof *cmd);
+    struct shell_command **list = realloc(set->commands, (set->ncommands + 1) * sizeof *list);
+    if (list != NULL) set->commands = list;
+    char *description = NULL;
+    if (cmd != NULL) {
+        cmd->set = set;
+        cmd->name = strndup(spec, name_len);
+        cmd->command = strdup(eq + 1);
+        size_t dlen = strlen(eq + 1) + sizeof "shell command: ";
+        description = malloc(dlen);
+        if (description != NULL) snprintf(description, dlen, "shell command: %s", eq + 1);
+    }
+    if (list == NULL || cmd == NULL || cmd->name == NULL || cmd->command == NULL ||
+        description == NULL) {
+        command_free(cmd);
+        free(description);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* A schema that accepts any object of arguments: every keyword
+     * argument reaches the command (a NULL schema would mean none). */
+    eryx_status st = eryx_config_add_callback(config, cmd->name, description, "{\"type\": \"object\"}",
+                                              shell_callback_invoke, cmd);
+    free(description);
+    if (st != ERYX_OK) {
+        snprintf(err, errlen, "cannot register callback '%s': %s%s", cmd->name,
+                 eryx_status_string(st), st == ERYX_EINVAL ? " (a Python keyword?)" : "");
+        command_free(cmd);
+        return -1;
+    }
+    set->commands[set->ncommands++] = cmd;
+    return 0;
+}
+
+void shell_callbacks_abandon(struct shell_callbacks *set) {
+    if (set == NULL) return;
+    pthread_mutex_lock(&set->lock);
+    set->abandoned_upto = set->generation++;
+    bool running = set->worker_running;
+    pthread_mutex_unlock(&set->lock);
+    if (running) wake_worker(set);
+}
+
+void shell_callbacks_stop(struct shell_callbacks *set) {
+    if (set == NULL) return;
+    pthread_mutex_lock(&set->lock);
+    bool running = set->worker_running;
+    if (running) set->stopping = true;
+    pthread_mutex_unlock(&set->lock);
+    if (!running) return;
+    wake_worker(set);
+    pthread_join(set->worker, NULL);
+    pthread_mutex_lock(&set->lock);
+    set->stopping = false;
+    pthread_mutex_unlock(&set->lock);
+}
+
+void shell_callbacks_free(struct shell_callbacks *set) {
+    if (set == NULL) return;
+    shell_callbacks_stop(set);
+    for (size_t i = 0; i < set->ncommands; i++) command_free(set->commands[i]);
+    free(set->commands);
+    close(set->wake[0]);
+    close(set->wake[1]);
+    pthread_mutex_destroy(&set->lock);
+    free(set);
+}
