@@ -50,13 +50,15 @@ $(B)/deps/.stamp: scripts/setup-deps.sh
 deps: $(B)/deps/.stamp
 
 # ---- 2. CPython for wasm32-wasi ----
-$(CPY_SRC)/.stamp: $(B)/deps/.stamp
+# The source depends on the tarball being there, not on when the deps were
+# last checked: editing the set-up script must not rebuild CPython.
+$(CPY_SRC)/.stamp: | $(B)/deps/.stamp
 	rm -rf $(CPY_SRC) && mkdir -p $(CPY_SRC)
 	tar -xzf $$(ls $(B)/deps/python3.11_*.orig.tar.gz | head -n1) -C $(CPY_SRC) --strip-components=1
 	touch $(CPY_SRC)/Modules/Setup.local $@
 
 $(CPY)/Makefile: $(CPY_SRC)/.stamp
-	mkdir -p $(CPY)
+	rm -rf $(CPY) && mkdir -p $(CPY)
 	cd $(CPY) && CONFIG_SITE=$(CURDIR)/$(CPY_SRC)/Tools/wasm/config.site-wasm32-wasi \
 	  PKG_CONFIG_LIBDIR=/nonexistent \
 	  $(CURDIR)/$(CPY_SRC)/configure -q --host=wasm32-unknown-wasi \
@@ -113,16 +115,24 @@ $(B)/tools/mkimage: tools/mkimage.c $(HOST_OBJS) $(B)/host/stdlib_blob.o $(GEN_O
 $(B)/image.img: $(B)/tools/mkimage
 	$< $@
 
+# What a snapshot must have been written by: this guest, stdlib and image.
+$(B)/host/build_id.c: $(B)/guest/guest.wasm $(B)/stdlib.img $(B)/image.img
+	printf 'const char build_identity[64] = "%s";\n' $$(cat $^ | sha256sum | cut -c1-64) > $@
+
+$(B)/host/build_id.o: $(B)/host/build_id.c
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
 # ---- 7. host library and CLI ----
 $(B)/host/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-LIB_LDLIBS := -lpthread -lm
+LIB_LDLIBS := -lpthread -lm -lz
 
 # The whole library as one object in which only the public API (eryx_*)
 # stays global: nothing else can clash with the symbols of a host program.
-$(B)/lib/eryx.o: $(HOST_OBJS) $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(GEN_OBJS)
+LIB_DATA_OBJS := $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(B)/host/build_id.o
+$(B)/lib/eryx.o: $(HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	@mkdir -p $(@D)
 	ld.lld-19 -r -o $@.tmp $^
 	objcopy -w --keep-global-symbol='eryx_*' $@.tmp $@
@@ -168,7 +178,7 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 $(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) \
-	  $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(GEN_OBJS)
+	  $(LIB_DATA_OBJS) $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).

@@ -21,7 +21,8 @@ typedef struct {
     size_t len;
 } text;
 
-#define T(s) {s, sizeof(s) - 1}
+#define T(s)                                                                                       \
+    { s, sizeof(s) - 1 }
 
 /* Parses `t`, checks that json_valid agrees, returns the tree (NULL when
  * invalid) and the error message in err. */
@@ -56,29 +57,106 @@ static void check_cases(const text *cases, size_t n, bool valid) {
 
 static void test_valid_texts(void) {
     static const text cases[] = {
-        T("null"), T("true"), T("false"), T("0"), T("-0"), T("1"), T("-1"), T("0.5"),
-        T("-12.5e+3"), T("1E2"), T("1e-2"), T("\"\""), T("\"abc\""), T("[]"), T("{}"),
-        T(" \t\r\n[ 1 , 2 ]\n "), T("{\"a\":{\"b\":[null,true,false,{}]}}"),
-        T("[\"\\u0000\"]"), T("{\"\":0}"), T("[[[]]]"), T("\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\""),
-        T("\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\""), T("\"\\uD800\""), T("\"\\uDC00\\uD800\""),
-        T("{\"a\":1,\"a\":2}"), T("123456789012345678901234567890"), T("1e400"),
-        T("\"\x7F\""), T("\"/\\/\""),
+        T("null"),
+        T("true"),
+        T("false"),
+        T("0"),
+        T("-0"),
+        T("1"),
+        T("-1"),
+        T("0.5"),
+        T("-12.5e+3"),
+        T("1E2"),
+        T("1e-2"),
+        T("\"\""),
+        T("\"abc\""),
+        T("[]"),
+        T("{}"),
+        T(" \t\r\n[ 1 , 2 ]\n "),
+        T("{\"a\":{\"b\":[null,true,false,{}]}}"),
+        T("[\"\\u0000\"]"),
+        T("{\"\":0}"),
+        T("[[[]]]"),
+        T("\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\""),
+        T("\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\""),
+        T("\"\\uD800\""),
+        T("\"\\uDC00\\uD800\""),
+        T("{\"a\":1,\"a\":2}"),
+        T("123456789012345678901234567890"),
+        T("1e400"),
+        T("\"\x7F\""),
+        T("\"/\\/\""),
     };
     check_cases(cases, sizeof cases / sizeof cases[0], true);
 }
 
 static void test_invalid_texts(void) {
     static const text cases[] = {
-        T(""), T(" "), T("\n\t"), T("01"), T("-01"), T("1."), T(".5"), T("+1"), T("-"), T("1e"),
-        T("1e+"), T("0x10"), T("NaN"), T("Infinity"), T("-Infinity"), T("[1,]"), T("[,1]"),
-        T("{\"a\":1,}"), T("{'a':1}"), T("[1 2]"), T("tru"), T("nul"), T("True"), T("nulll"),
-        T("\"abc"), T("\"\\x\""), T("\"\\u12G4\""), T("\"\\u12\""), T("\"\t\""), T("\"\n\""),
-        T("\xEF\xBB\xBF{}"), T("[1]x"), T("1 2"), T("{\"a\" 1}"), T("{1:2}"), T("// c\n1"),
-        T("/* c */ 1"), T("[1,\0]"), T("\"a\0b\""), T("\"\xC0\xAF\""), T("\"\xE0\x80\xAF\""),
-        T("\"\xED\xA0\x80\""), T("\"\xF4\x90\x80\x80\""), T("\"\xE2\x82\""), T("\"\x80\""),
-        T("\"\xFF\""), T("\"\xF8\x88\x80\x80\x80\""), T("\"\\"), T("\"\\u"), T("["), T("{"),
-        T("{\"a\""), T("{\"a\":"), T("[1"), T("\xC3\xA9"), T("\f1"), T("\v1"), T("\"\\U0041\""),
-        T("1.5e3.2"), T("- 1"), T("{\"a\":1 \"b\":2}"), T("]"), T("}"), T(":"), T(","),
+        T(""),
+        T(" "),
+        T("\n\t"),
+        T("01"),
+        T("-01"),
+        T("1."),
+        T(".5"),
+        T("+1"),
+        T("-"),
+        T("1e"),
+        T("1e+"),
+        T("0x10"),
+        T("NaN"),
+        T("Infinity"),
+        T("-Infinity"),
+        T("[1,]"),
+        T("[,1]"),
+        T("{\"a\":1,}"),
+        T("{'a':1}"),
+        T("[1 2]"),
+        T("tru"),
+        T("nul"),
+        T("True"),
+        T("nulll"),
+        T("\"abc"),
+        T("\"\\x\""),
+        T("\"\\u12G4\""),
+        T("\"\\u12\""),
+        T("\"\t\""),
+        T("\"\n\""),
+        T("\xEF\xBB\xBF{}"),
+        T("[1]x"),
+        T("1 2"),
+        T("{\"a\" 1}"),
+        T("{1:2}"),
+        T("// c\n1"),
+        T("/* c */ 1"),
+        T("[1,\0]"),
+        T("\"a\0b\""),
+        T("\"\xC0\xAF\""),
+        T("\"\xE0\x80\xAF\""),
+        T("\"\xED\xA0\x80\""),
+        T("\"\xF4\x90\x80\x80\""),
+        T("\"\xE2\x82\""),
+        T("\"\x80\""),
+        T("\"\xFF\""),
+        T("\"\xF8\x88\x80\x80\x80\""),
+        T("\"\\"),
+        T("\"\\u"),
+        T("["),
+        T("{"),
+        T("{\"a\""),
+        T("{\"a\":"),
+        T("[1"),
+        T("\xC3\xA9"),
+        T("\f1"),
+        T("\v1"),
+        T("\"\\U0041\""),
+        T("1.5e3.2"),
+        T("- 1"),
+        T("{\"a\":1 \"b\":2}"),
+        T("]"),
+        T("}"),
+        T(":"),
+        T(","),
     };
     check_cases(cases, sizeof cases / sizeof cases[0], false);
 }
@@ -150,7 +228,8 @@ static void test_escapes(void) {
     CHECK_STRING("\"\\uD800\\n\"", "\xEF\xBF\xBD\n");
     /* Raw UTF-8 at the edges of each sequence length. */
     CHECK_STRING("\"\xC2\x80\xDF\xBF\"", "\xC2\x80\xDF\xBF");
-    CHECK_STRING("\"\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\"", "\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80");
+    CHECK_STRING("\"\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80\"",
+                 "\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80");
     CHECK_STRING("\"\xF0\x90\x80\x80\xF4\x8F\xBF\xBF\"", "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
 }
 
@@ -218,9 +297,11 @@ static text nested(size_t depth, bool objects) {
     const char *open = objects ? "{\"a\":" : "[";
     size_t olen = strlen(open), len = depth * (olen + 1) + 1;
     char *s = malloc(len + 1), *p = s;
-    for (size_t i = 0; i < depth; i++, p += olen) memcpy(p, open, olen);
+    for (size_t i = 0; i < depth; i++, p += olen)
+        memcpy(p, open, olen);
     *p++ = '0';
-    for (size_t i = 0; i < depth; i++) *p++ = objects ? '}' : ']';
+    for (size_t i = 0; i < depth; i++)
+        *p++ = objects ? '}' : ']';
     *p = '\0';
     return (text){s, len};
 }
@@ -362,7 +443,8 @@ static void test_quote(void) {
     check_round_trip("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF", 13);
     /* Every byte value, then every 2-byte sequence's lead byte. */
     unsigned char all[256];
-    for (int i = 0; i < 128; i++) all[i] = (unsigned char)i;
+    for (int i = 0; i < 128; i++)
+        all[i] = (unsigned char)i;
     check_round_trip((const char *)all, 128);
     for (int i = 0; i < 256; i++) {
         all[0] = (unsigned char)i;

@@ -14,6 +14,7 @@
 
 const uint8_t image_blob[1];
 const size_t image_blob_size = 0;
+const char build_identity[64];
 
 int main(int argc, char **argv) {
     if (argc != 2) {

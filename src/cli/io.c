@@ -17,7 +17,8 @@ static bool buffer_reserve(struct buffer *buf, size_t extra) {
     size_t need = buf->len + extra + 1;
     if (need <= buf->cap) return true;
     size_t cap = buf->cap == 0 ? 256 : buf->cap;
-    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     char *data = realloc(buf->data, cap);
     if (data == NULL) return false;
     buf->data = data;
@@ -33,7 +34,9 @@ bool buffer_append(struct buffer *buf, const void *data, size_t len) {
     return true;
 }
 
-bool buffer_puts(struct buffer *buf, const char *s) { return buffer_append(buf, s, strlen(s)); }
+bool buffer_puts(struct buffer *buf, const char *s) {
+    return buffer_append(buf, s, strlen(s));
+}
 
 void buffer_free(struct buffer *buf) {
     free(buf->data);

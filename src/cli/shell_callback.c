@@ -38,10 +38,10 @@ struct job {
     struct job *next;
     eryx_call *call;
     pid_t pid;
-    int fds[3];             /* our ends of its stdin, stdout, stderr; -1 when closed */
-    char *input;            /* the arguments JSON and a newline, for its stdin */
+    int fds[3];  /* our ends of its stdin, stdout, stderr; -1 when closed */
+    char *input; /* the arguments JSON and a newline, for its stdin */
     size_t input_len, input_off;
-    struct buffer out, err; /* what it wrote */
+    struct buffer out, err;   /* what it wrote */
     unsigned long generation; /* see shell_callbacks_abandon */
     double deadline;          /* monotonic seconds to kill it at; 0: none */
     double timeout;           /* for the message */
@@ -61,7 +61,7 @@ struct shell_command {
 struct shell_callbacks {
     pthread_mutex_t lock;
     /* Under the lock: */
-    struct job *incoming;         /* jobs not yet taken by the worker */
+    struct job *incoming; /* jobs not yet taken by the worker */
     bool worker_running, stopping;
     unsigned long generation;     /* of jobs started now */
     unsigned long abandoned_upto; /* jobs of this generation or older are to be killed */
@@ -90,7 +90,8 @@ static void close_fd(int *fd) {
  * EAGAIN is fine. */
 static void wake_worker(struct shell_callbacks *set) {
     ssize_t n;
-    do n = write(set->wake[1], "", 1);
+    do
+        n = write(set->wake[1], "", 1);
     while (n < 0 && errno == EINTR);
 }
 
@@ -117,7 +118,8 @@ void shell_callbacks_set_timeout(struct shell_callbacks *set, double seconds) {
 
 /* Frees a job whose fds are closed and whose call is completed. */
 static void job_free(struct job *j) {
-    for (int k = 0; k < 3; k++) close_fd(&j->fds[k]);
+    for (int k = 0; k < 3; k++)
+        close_fd(&j->fds[k]);
     free(j->input);
     buffer_free(&j->out);
     buffer_free(&j->err);
@@ -158,8 +160,8 @@ static int spawn_command(const char *command, struct job *j) {
     if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
     if (err == 0) err = posix_spawnattr_setpgroup(&attr, 0);
     if (err == 0)
-        err = posix_spawnattr_setflags(
-            &attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+        err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                                  POSIX_SPAWN_SETPGROUP);
     if (err == 0) {
         char sh[] = "sh", dash_c[] = "-c";
         char *argv[] = {sh, dash_c, (char *)command, NULL};
@@ -208,7 +210,8 @@ static void job_kill(struct job *j, enum job_end why) {
     j->end = why;
     kill(-j->pid, SIGKILL);
     kill(j->pid, SIGKILL);
-    for (int k = 0; k < 3; k++) close_fd(&j->fds[k]);
+    for (int k = 0; k < 3; k++)
+        close_fd(&j->fds[k]);
     j->next_reap = 0;
     j->reap_delay = 0;
 }
@@ -237,8 +240,11 @@ static void shell_callback_invoke(void *userdata, eryx_call *call, const char *a
     }
     memcpy(input, args_json, args_len);
     input[args_len] = '\n'; /* line-based tools (`read`, `head -n1`) want one */
-    *j = (struct job){.call = call, .fds = {-1, -1, -1}, .input = input,
-                      .input_len = args_len + 1, .timeout = set->timeout};
+    *j = (struct job){.call = call,
+                      .fds = {-1, -1, -1},
+                      .input = input,
+                      .input_len = args_len + 1,
+                      .timeout = set->timeout};
     int err = spawn_command(cmd->command, j);
     if (err != 0) {
         char msg[256];
@@ -277,8 +283,10 @@ static void shell_callback_invoke(void *userdata, eryx_call *call, const char *a
 static size_t trim(const char *s, size_t len, size_t *start) {
     static const char space[] = " \t\n\r\v\f";
     size_t a = 0;
-    while (a < len && memchr(space, s[a], sizeof space - 1) != NULL) a++;
-    while (len > a && memchr(space, s[len - 1], sizeof space - 1) != NULL) len--;
+    while (a < len && memchr(space, s[a], sizeof space - 1) != NULL)
+        a++;
+    while (len > a && memchr(space, s[len - 1], sizeof space - 1) != NULL)
+        len--;
     *start = a;
     return len - a;
 }
@@ -302,8 +310,10 @@ static void complete_with_output(eryx_call *call, struct buffer *out) {
     size_t len = out->len;
     if (len > 0 && out->data[len - 1] == '\n') len--;
     char *quoted = json_quote(out->data, len, NULL);
-    if (quoted == NULL) eryx_call_fail(call, "out of memory");
-    else eryx_call_complete(call, quoted);
+    if (quoted == NULL)
+        eryx_call_fail(call, "out of memory");
+    else
+        eryx_call_complete(call, quoted);
     free(quoted);
 }
 
@@ -372,8 +382,10 @@ static void job_read_output(struct job *j, int k) {
     }
     size_t got = (size_t)n;
     if (k == 1) {
-        if (j->out.len + got > SHELL_CALLBACK_MAX_OUTPUT) job_kill(j, END_OUTPUT);
-        else if (!buffer_append(&j->out, chunk, got)) job_kill(j, END_NOMEM);
+        if (j->out.len + got > SHELL_CALLBACK_MAX_OUTPUT)
+            job_kill(j, END_OUTPUT);
+        else if (!buffer_append(&j->out, chunk, got))
+            job_kill(j, END_NOMEM);
     } else if (j->err.len < MAX_STDERR) {
         /* Beyond the cap stderr is drained and dropped. */
         size_t keep = MAX_STDERR - j->err.len < got ? MAX_STDERR - j->err.len : got;
@@ -392,7 +404,8 @@ static void job_try_reap(struct job *j, double now) {
         j->reaped = true;
         return;
     }
-    j->reap_delay = j->reap_delay == 0 ? 0.001 : (j->reap_delay < 0.064 ? j->reap_delay * 2 : 0.064);
+    j->reap_delay =
+        j->reap_delay == 0 ? 0.001 : (j->reap_delay < 0.064 ? j->reap_delay * 2 : 0.064);
     j->next_reap = now + j->reap_delay;
 }
 
@@ -464,8 +477,10 @@ static void *worker_main(void *arg) {
         size_t njobs = 0;
         for (struct job **link = &active; *link != NULL;) {
             struct job *j = *link;
-            if (stopping || j->generation <= abandoned_upto) job_kill(j, END_ABANDONED);
-            else if (j->deadline > 0 && now >= j->deadline) job_kill(j, END_TIMEOUT);
+            if (stopping || j->generation <= abandoned_upto)
+                job_kill(j, END_ABANDONED);
+            else if (j->deadline > 0 && now >= j->deadline)
+                job_kill(j, END_TIMEOUT);
             job_try_reap(j, now);
             if (j->reaped) {
                 *link = j->next;
@@ -481,7 +496,8 @@ static void *worker_main(void *arg) {
         if (!poll_set_reserve(&ps, 1 + 3 * njobs)) {
             /* Without a poll set no pipe can be served: give up on every
              * command (reaping needs no poll set). */
-            for (struct job *j = active; j != NULL; j = j->next) job_kill(j, END_NOMEM);
+            for (struct job *j = active; j != NULL; j = j->next)
+                job_kill(j, END_NOMEM);
         }
         size_t n = 0;
         if (ps.cap > 0) {
@@ -489,7 +505,8 @@ static void *worker_main(void *arg) {
             for (struct job *j = active; j != NULL && n < ps.cap; j = j->next) {
                 for (int k = 0; k < 3; k++) {
                     if (j->fds[k] < 0) continue;
-                    ps.fds[n] = (struct pollfd){.fd = j->fds[k], .events = k == 0 ? POLLOUT : POLLIN};
+                    ps.fds[n] =
+                        (struct pollfd){.fd = j->fds[k], .events = k == 0 ? POLLOUT : POLLIN};
                     ps.jobs[n] = j;
                     ps.which[n++] = k;
                 }
@@ -513,8 +530,10 @@ static void *worker_main(void *arg) {
             int k = ps.which[i];
             /* A kill earlier in this loop may have closed it already. */
             if (ps.fds[i].revents == 0 || j->fds[k] < 0) continue;
-            if (k == 0) job_write_input(j);
-            else job_read_output(j, k);
+            if (k == 0)
+                job_write_input(j);
+            else
+                job_read_output(j, k);
         }
     }
     free(ps.fds);
@@ -603,8 +622,8 @@ int shell_callbacks_add(struct shell_callbacks *set, eryx_config *config, const 
     }
     /* A schema that accepts any object of arguments: every keyword
      * argument reaches the command (a NULL schema would mean none). */
-    eryx_status st = eryx_config_add_callback(config, cmd->name, description, "{\"type\": \"object\"}",
-                                              shell_callback_invoke, cmd);
+    eryx_status st = eryx_config_add_callback(config, cmd->name, description,
+                                              "{\"type\": \"object\"}", shell_callback_invoke, cmd);
     free(description);
     if (st != ERYX_OK) {
         snprintf(err, errlen, "cannot register callback '%s': %s%s", cmd->name,
@@ -642,7 +661,8 @@ void shell_callbacks_stop(struct shell_callbacks *set) {
 void shell_callbacks_free(struct shell_callbacks *set) {
     if (set == NULL) return;
     shell_callbacks_stop(set);
-    for (size_t i = 0; i < set->ncommands; i++) command_free(set->commands[i]);
+    for (size_t i = 0; i < set->ncommands; i++)
+        command_free(set->commands[i]);
     free(set->commands);
     close(set->wake[0]);
     close(set->wake[1]);

@@ -68,7 +68,9 @@ static bool fail_at(parser *ps, size_t pos, const char *what) {
 }
 
 /* Records an error at the current position. */
-static bool fail(parser *ps, const char *what) { return fail_at(ps, ps->pos, what); }
+static bool fail(parser *ps, const char *what) {
+    return fail_at(ps, ps->pos, what);
+}
 
 /* Skips the four whitespace characters of RFC 8259 (and nothing else). */
 static void skip_ws(parser *ps) {
@@ -160,10 +162,14 @@ static long read_hex4(parser *ps) {
     for (int i = 0; i < 4; i++) {
         unsigned char c = ps->text[ps->pos + (size_t)i];
         int d;
-        if (c >= '0' && c <= '9') d = c - '0';
-        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-        else return -1;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
         v = v * 16 + d;
     }
     ps->pos += 4;
@@ -205,7 +211,8 @@ static bool parse_string_raw(parser *ps, char **data, size_t *out_len) {
     /* Find the closing quote first to size the buffer. A backslash always
      * escapes the next byte, so this scan cannot stop inside an escape. */
     size_t end = ps->pos;
-    while (end < ps->len && ps->text[end] != '"') end += ps->text[end] == '\\' ? 2 : 1;
+    while (end < ps->len && ps->text[end] != '"')
+        end += ps->text[end] == '\\' ? 2 : 1;
     char *out = NULL;
     if (ps->build) {
         size_t cap = (end < ps->len ? end : ps->len) - ps->pos + 1;
@@ -244,14 +251,30 @@ static bool parse_string_raw(parser *ps, char **data, size_t *out_len) {
         ps->pos += 2;
         char simple = 0;
         switch (e) {
-        case '"': simple = '"'; break;
-        case '\\': simple = '\\'; break;
-        case '/': simple = '/'; break;
-        case 'b': simple = '\b'; break;
-        case 'f': simple = '\f'; break;
-        case 'n': simple = '\n'; break;
-        case 'r': simple = '\r'; break;
-        case 't': simple = '\t'; break;
+        case '"':
+            simple = '"';
+            break;
+        case '\\':
+            simple = '\\';
+            break;
+        case '/':
+            simple = '/';
+            break;
+        case 'b':
+            simple = '\b';
+            break;
+        case 'f':
+            simple = '\f';
+            break;
+        case 'n':
+            simple = '\n';
+            break;
+        case 'r':
+            simple = '\r';
+            break;
+        case 't':
+            simple = '\t';
+            break;
         case 'u': {
             long cp = read_unicode_escape(ps);
             if (cp < 0) {
@@ -284,7 +307,8 @@ static bool parse_string_raw(parser *ps, char **data, size_t *out_len) {
  * none. */
 static bool skip_digits(parser *ps) {
     size_t start = ps->pos;
-    while (ps->pos < ps->len && ps->text[ps->pos] >= '0' && ps->text[ps->pos] <= '9') ps->pos++;
+    while (ps->pos < ps->len && ps->text[ps->pos] >= '0' && ps->text[ps->pos] <= '9')
+        ps->pos++;
     return ps->pos > start;
 }
 
@@ -303,9 +327,11 @@ static double number_value(const char *s, size_t len, bool *ok) {
     }
     size_t n = 0, i = 0, frac_digits = 0;
     if (s[i] == '-') buf[n++] = s[i++];
-    while (i < len && s[i] >= '0' && s[i] <= '9') buf[n++] = s[i++];
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        buf[n++] = s[i++];
     if (i < len && s[i] == '.') {
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) buf[n++] = s[i];
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++)
+            buf[n++] = s[i];
     }
     /* The exponent saturates far beyond any double; frac_digits is at most
      * the input length, so the difference cannot overflow. */
@@ -366,8 +392,9 @@ static bool parse_value(parser *ps, json_value **out);
 static bool array_push(parser *ps, json_value *arr, json_value *item, size_t *cap) {
     if (arr->u.array.len == *cap) {
         size_t ncap = *cap == 0 ? 4 : *cap * 2;
-        json_value **items =
-            ncap > SIZE_MAX / sizeof *items ? NULL : realloc(arr->u.array.items, ncap * sizeof *items);
+        json_value **items = ncap > SIZE_MAX / sizeof *items
+                                 ? NULL
+                                 : realloc(arr->u.array.items, ncap * sizeof *items);
         if (items == NULL) return fail(ps, "out of memory");
         arr->u.array.items = items;
         *cap = ncap;
@@ -410,9 +437,8 @@ static bool object_push(parser *ps, json_value *obj, char *key, size_t key_len, 
                         size_t *cap) {
     if (obj->u.object.len == *cap) {
         size_t ncap = *cap == 0 ? 4 : *cap * 2;
-        json_member *m = ncap > SIZE_MAX / sizeof *m
-                             ? NULL
-                             : realloc(obj->u.object.members, ncap * sizeof *m);
+        json_member *m =
+            ncap > SIZE_MAX / sizeof *m ? NULL : realloc(obj->u.object.members, ncap * sizeof *m);
         if (m == NULL) {
             free(key);
             json_free(value);
@@ -547,10 +573,15 @@ bool json_valid(const char *text, size_t len) {
 void json_free(json_value *v) {
     if (v == NULL) return;
     switch (v->type) {
-    case JSON_NUMBER: free(v->u.number.text); break;
-    case JSON_STRING: free(v->u.string.data); break;
+    case JSON_NUMBER:
+        free(v->u.number.text);
+        break;
+    case JSON_STRING:
+        free(v->u.string.data);
+        break;
     case JSON_ARRAY:
-        for (size_t i = 0; i < v->u.array.len; i++) json_free(v->u.array.items[i]);
+        for (size_t i = 0; i < v->u.array.len; i++)
+            json_free(v->u.array.items[i]);
         free(v->u.array.items);
         break;
     case JSON_OBJECT:
@@ -562,14 +593,19 @@ void json_free(json_value *v) {
         break;
     case JSON_NONE:
     case JSON_NULL:
-    case JSON_BOOL: break;
+    case JSON_BOOL:
+        break;
     }
     free(v);
 }
 
-json_type json_typeof(const json_value *v) { return v != NULL ? v->type : JSON_NONE; }
+json_type json_typeof(const json_value *v) {
+    return v != NULL ? v->type : JSON_NONE;
+}
 
-bool json_bool(const json_value *v) { return v != NULL && v->type == JSON_BOOL && v->u.boolean; }
+bool json_bool(const json_value *v) {
+    return v != NULL && v->type == JSON_BOOL && v->u.boolean;
+}
 
 double json_number(const json_value *v) {
     return v != NULL && v->type == JSON_NUMBER ? v->u.number.value : 0;
@@ -606,7 +642,7 @@ const char *json_object_key(const json_value *v, size_t i, size_t *len) {
 
 const json_value *json_object_value(const json_value *v, size_t i) {
     return v != NULL && v->type == JSON_OBJECT && i < v->u.object.len ? v->u.object.members[i].value
-                                                                       : NULL;
+                                                                      : NULL;
 }
 
 const json_value *json_object_getn(const json_value *v, const char *key, size_t keylen) {
@@ -623,9 +659,13 @@ const json_value *json_object_get(const json_value *v, const char *key) {
     return key != NULL ? json_object_getn(v, key, strlen(key)) : NULL;
 }
 
-size_t json_source_offset(const json_value *v) { return v != NULL ? v->src_off : 0; }
+size_t json_source_offset(const json_value *v) {
+    return v != NULL ? v->src_off : 0;
+}
 
-size_t json_source_length(const json_value *v) { return v != NULL ? v->src_len : 0; }
+size_t json_source_length(const json_value *v) {
+    return v != NULL ? v->src_len : 0;
+}
 
 char *json_quote(const char *s, size_t len, size_t *out_len) {
     /* Worst case: every byte a control character written as \u00XX. */
@@ -639,14 +679,29 @@ char *json_quote(const char *s, size_t len, size_t *out_len) {
         unsigned char c = p[i];
         const char *esc = NULL;
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        default: break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        default:
+            break;
         }
         if (esc != NULL) {
             out[n++] = esc[0];

@@ -11,18 +11,6 @@
 
 #define MIB (1024u * 1024u)
 
-struct eryx_config {
-    double timeout_s;
-    uint64_t memory_bytes;
-    uint64_t output_limit;
-    eryx_output_fn output_fn;
-    void *output_userdata;
-    callback_set callbacks;
-    double callback_timeout_s;
-    uint32_t max_callbacks;
-    trace_sink trace;
-};
-
 static const eryx_config defaults = {
     .timeout_s = 30,
     .memory_bytes = 256 * MIB,
@@ -31,26 +19,6 @@ static const eryx_config defaults = {
     .max_callbacks = 1000,
 };
 
-/* Output bytes held back because they end inside a UTF-8 sequence. */
-typedef struct {
-    char bytes[4];
-    size_t len;
-} held_utf8;
-
-struct eryx_sandbox {
-    eryx_config config;
-    eryx_vm *vm;
-    call_hub *calls;
-    char *callbacks_json;
-    bool persistent;  /* a session: state kept between executions */
-    bool dirty;       /* the vm ran code since it was last reset */
-    atomic_bool busy; /* an execution or state operation is running */
-    /* The execution in progress. */
-    exec_state exec;
-    bool running;
-    uint64_t output_used;
-    held_utf8 held[2]; /* stdout, stderr */
-};
 
 const char *eryx_version(void) { return ERYX_VERSION " (CPython 3.11)"; }
 

@@ -1,5 +1,6 @@
 /*
- * sandbox.h - what the "eryx" imports need from the execution running them.
+ * sandbox.h - the sandbox object, shared by the files that implement the
+ * public API (sandbox.c, snapshot.c) and the "eryx" imports.
  */
 #ifndef ERYX_SANDBOX_H
 #define ERYX_SANDBOX_H
@@ -20,5 +21,43 @@ typedef struct {
 
 /* The execution running on vm, or NULL (while the image is built). */
 exec_state *sandbox_exec_state(eryx_vm *vm);
+
+struct eryx_config {
+    double timeout_s;
+    uint64_t memory_bytes;
+    uint64_t output_limit;
+    eryx_output_fn output_fn;
+    void *output_userdata;
+    callback_set callbacks;
+    double callback_timeout_s;
+    uint32_t max_callbacks;
+    trace_sink trace;
+};
+
+
+/* Output bytes held back because they end inside a UTF-8 sequence. */
+typedef struct {
+    char bytes[4];
+    size_t len;
+} held_utf8;
+
+struct eryx_sandbox {
+    eryx_config config;
+    eryx_vm *vm;
+    call_hub *calls;
+    char *callbacks_json;
+    bool persistent;  /* a session: state kept between executions */
+    bool dirty;       /* the vm ran code since it was last reset */
+    atomic_bool busy; /* an execution or state operation is running */
+    /* The execution in progress. */
+    exec_state exec;
+    bool running;
+    uint64_t output_used;
+    held_utf8 held[2]; /* stdout, stderr */
+};
+
+/* Identity of this build (64 hex digits), written into snapshots so that a
+ * blob is only restored by the build that can read it. */
+extern const char build_identity[64];
 
 #endif

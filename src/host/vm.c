@@ -6,6 +6,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,14 @@
 static struct {
     int fd;
     uint32_t pages;
-    const uint8_t *memory; /* read-only view of the memfd, for snapshots */
+    const uint8_t *memory; /* read-only view of the memfd: snapshots, resets */
+    off_t offset;          /* of linear memory in fd */
+    int pagemap;           /* /proc/self/pagemap, or -1 */
     Z_guest_instance_t guest;
     eryx_wasi wasi;
     const eryx_vfs *vfs;
     char error[256];
-} image = {.fd = -1};
+} image = {.fd = -1, .pagemap = -1};
 static pthread_once_t image_once = PTHREAD_ONCE_INIT;
 
 uint64_t vm_now_ns(void) {
@@ -225,6 +228,51 @@ static void image_from_init(void) {
     vm_free(vm);
 }
 
+/* Opens the file the embedded image was loaded from and finds the image's
+ * memory in it, so that instances map the file itself: no copy, and the
+ * page cache is shared by every process. -1 when it cannot be found. */
+typedef struct {
+    const void *addr;
+    char path[4096];
+    off_t offset;
+    bool found;
+} locate_call;
+
+static int locate(struct dl_phdr_info *info, size_t size, void *arg) {
+    (void)size;
+    locate_call *call = arg;
+    uintptr_t addr = (uintptr_t)call->addr;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type != PT_LOAD || addr < start || addr >= start + ph->p_filesz) continue;
+        const char *path = info->dlpi_name && *info->dlpi_name ? info->dlpi_name : "/proc/self/exe";
+        snprintf(call->path, sizeof call->path, "%s", path);
+        call->offset = (off_t)(addr - start + ph->p_offset);
+        call->found = true;
+        return 1;
+    }
+    return 0;
+}
+
+static int open_embedded(const uint8_t *memory, size_t size, off_t *offset) {
+    locate_call call = {.addr = memory};
+    dl_iterate_phdr(locate, &call);
+    if (!call.found || call.offset % 4096) return -1;
+    int fd = open(call.path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    /* The file must still hold what this process loaded (not replaced). */
+    uint8_t first[4096], last[4096];
+    if (pread(fd, first, sizeof first, call.offset) != (ssize_t)sizeof first ||
+        pread(fd, last, sizeof last, call.offset + (off_t)size - 4096) != (ssize_t)sizeof last ||
+        memcmp(first, memory, 4096) || memcmp(last, memory + size - 4096, 4096)) {
+        close(fd);
+        return -1;
+    }
+    *offset = call.offset;
+    return fd;
+}
+
 /* Loads the image embedded by the build. */
 static void image_from_blob(void) {
     image_header h;
@@ -246,7 +294,13 @@ static void image_from_blob(void) {
         return;
     }
     const uint8_t *memory = image_blob + h.header_size;
-    if ((image.fd = image_memfd(memory, (size_t)h.pages * VM_PAGE_SIZE)) < 0) {
+    size_t size = (size_t)h.pages * VM_PAGE_SIZE;
+    image.fd = open_embedded(memory, size, &image.offset);
+    if (image.fd < 0) {
+        image.offset = 0;
+        image.fd = image_memfd(memory, size);
+    }
+    if (image.fd < 0) {
         snprintf(image.error, sizeof image.error, "cannot map the image: %s", strerror(errno));
         return;
     }
@@ -272,8 +326,10 @@ static void build_image(void) {
     image.guest.Z_wasi_snapshot_preview1_instance = NULL;
     image.guest.w2c_memory.data = NULL;
     Z_guest_init_table(&image.guest);
-    image.memory = mmap(NULL, (size_t)image.pages * VM_PAGE_SIZE, PROT_READ, MAP_SHARED, image.fd, 0);
+    image.memory = mmap(NULL, (size_t)image.pages * VM_PAGE_SIZE, PROT_READ, MAP_SHARED, image.fd,
+                        image.offset);
     if (image.memory == MAP_FAILED) image.memory = NULL;
+    image.pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 }
 
 const char *vm_image_error(void) {
@@ -309,24 +365,65 @@ int vm_image_write(const char *path) {
     return rc;
 }
 
-/* Maps the image over linear memory and drops every page beyond it. */
-static int map_image(eryx_vm *vm) {
-    size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
-    size_t current = vm->guest.w2c_memory.data ? vm->guest.w2c_memory.size : 0;
-    if (mmap(vm->reservation, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
-             image.fd, 0) == MAP_FAILED) {
-        return -1;
-    }
-    if (current > image_size &&
-        mmap(vm->reservation + image_size, current - image_size, PROT_NONE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
-        return -1;
-    }
+/* The image's globals, with this instance's pointers. */
+static void reset_globals(eryx_vm *vm) {
     vm->guest = image.guest;
     vm->guest.Z_eryx_instance = &vm->eryx_ctx;
     vm->guest.Z_wasi_snapshot_preview1_instance = &vm->wasi_ctx;
     vm->guest.w2c_memory.data = vm->reservation;
     vm->peak_pages = image.pages;
+}
+
+/* Drops the pages of linear memory beyond the image (grown by the guest). */
+static int drop_grown(eryx_vm *vm, size_t current) {
+    size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
+    if (current <= image_size) return 0;
+    return mmap(vm->reservation + image_size, current - image_size, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+                0) == MAP_FAILED
+               ? -1
+               : 0;
+}
+
+/* Maps the image over linear memory and drops every page beyond it. */
+static int map_image(eryx_vm *vm) {
+    size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
+    size_t current = vm->guest.w2c_memory.data ? vm->guest.w2c_memory.size : 0;
+    if (mmap(vm->reservation, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+             image.fd, image.offset) == MAP_FAILED ||
+        drop_grown(vm, current) != 0) {
+        return -1;
+    }
+    reset_globals(vm);
+    return 0;
+}
+
+/* Copies the image back over the pages of the image region this instance
+ * wrote. /proc/self/pagemap tells them apart: a written page is a private
+ * (anonymous) copy, present or swapped; an unwritten one is still the
+ * image's file page. Restored pages stay private, so the next execution
+ * writes them again without a fault. -1 when pagemap is unavailable. */
+static int restore_written_pages(eryx_vm *vm) {
+    enum { BATCH = 512 };
+    uint64_t entries[BATCH];
+    size_t npages = (size_t)image.pages * (VM_PAGE_SIZE / 4096);
+    off_t base = (off_t)((uintptr_t)vm->reservation / 4096 * sizeof(uint64_t));
+    for (size_t first = 0; first < npages; first += BATCH) {
+        size_t n = npages - first < BATCH ? npages - first : BATCH;
+        ssize_t want = (ssize_t)(n * sizeof(uint64_t));
+        if (pread(image.pagemap, entries, (size_t)want,
+                  base + (off_t)(first * sizeof(uint64_t))) != want) {
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t e = entries[i];
+            bool present = e >> 63 & 1, swapped = e >> 62 & 1, file = e >> 61 & 1;
+            if ((present && !file) || swapped) {
+                size_t off = (first + i) * 4096;
+                memcpy(vm->reservation + off, image.memory + off, 4096);
+            }
+        }
+    }
     return 0;
 }
 
@@ -342,8 +439,36 @@ eryx_vm *vm_new(uint32_t limit_pages) {
     return vm;
 }
 
+int vm_restore_state(eryx_vm *vm, const Z_guest_instance_t *saved, const eryx_wasi *wasi) {
+    uint32_t pages = saved->w2c_memory.pages;
+    if (pages > vm->limit_pages || pages < image.pages || vm_reset(vm) != 0) return -1;
+    if (pages > image.pages &&
+        mprotect(vm->reservation + (size_t)image.pages * VM_PAGE_SIZE,
+                 (size_t)(pages - image.pages) * VM_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0) {
+        return -1;
+    }
+    Z_guest_instance_t current = vm->guest;
+    vm->guest = *saved;
+    vm->guest.Z_eryx_instance = current.Z_eryx_instance;
+    vm->guest.Z_wasi_snapshot_preview1_instance = current.Z_wasi_snapshot_preview1_instance;
+    vm->guest.w2c_T0 = current.w2c_T0;
+    vm->guest.w2c_memory = current.w2c_memory;
+    vm->guest.w2c_memory.pages = pages;
+    vm->guest.w2c_memory.size = pages * VM_PAGE_SIZE;
+    vm->peak_pages = pages;
+    vm->wasi = *wasi;
+    vm->wasi.vfs = image.vfs;
+    return 0;
+}
+
 int vm_reset(eryx_vm *vm) {
     wasi_free(vm);
-    if (map_image(vm) != 0 || wasi_copy(&vm->wasi, &image.wasi) != 0) return -1;
-    return 0;
+    size_t current = vm->guest.w2c_memory.size;
+    if (image.pagemap >= 0 && image.memory && restore_written_pages(vm) == 0 &&
+        drop_grown(vm, current) == 0) {
+        reset_globals(vm);
+    } else if (map_image(vm) != 0) {
+        return -1;
+    }
+    return wasi_copy(&vm->wasi, &image.wasi);
 }

@@ -141,6 +141,12 @@ eryx_vm *vm_new(uint32_t limit_pages);
 /* Returns an instance to the image: memory, globals and fd table. -1 on failure. */
 int vm_reset(eryx_vm *vm);
 
+/* Resets an instance, then gives it the saved globals, memory size (in
+ * saved->w2c_memory.pages) and fd table; the caller then writes the saved
+ * memory pages. -1 (instance reset, or unchanged when the size is out of
+ * range) on failure. */
+int vm_restore_state(eryx_vm *vm, const Z_guest_instance_t *saved, const eryx_wasi *wasi);
+
 /* Frees an instance (not while it runs). NULL is fine. */
 void vm_free(eryx_vm *vm);
 

@@ -966,3 +966,29 @@ u32 Z_wasi_snapshot_preview1Z_sock_shutdown(wasi_ctx *ctx, u32 fd, u32 how) {
     (void)fd, (void)how;
     IMPORT(WASI_ENOTSUP);
 }
+
+bool wasi_valid(const eryx_wasi *table, const eryx_vfs *vfs) {
+    static const uint8_t stdio[3] = {WASI_FD_STDIN, WASI_FD_STDOUT, WASI_FD_STDERR};
+    for (uint32_t fd = 0; fd < WASI_MAX_FDS; fd++) {
+        const eryx_wasi_fd *slot = &table->fds[fd];
+        if (fd < 3 && slot->kind != stdio[fd]) return false;
+        if (slot->preopen != (fd == WASI_PREOPEN_FD && slot->kind != WASI_FD_FREE)) return false;
+        switch (slot->kind) {
+        case WASI_FD_FREE: break;
+        case WASI_FD_STDIN:
+        case WASI_FD_STDOUT:
+        case WASI_FD_STDERR:
+            if (fd >= 3) return false;
+            break;
+        case WASI_FD_DIR:
+        case WASI_FD_FILE:
+            if (fd < 3 || !vfs || slot->node >= vfs_node_count(vfs) ||
+                vfs_node_kind(vfs, slot->node) != (slot->kind == WASI_FD_DIR ? VFS_DIR : VFS_FILE)) {
+                return false;
+            }
+            break;
+        default: return false;
+        }
+    }
+    return true;
+}

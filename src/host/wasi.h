@@ -161,4 +161,9 @@ void wasi_free(eryx_vm *vm);
  * a template). Returns 0, or -1 on failure (never, with the fixed table). */
 int wasi_copy(eryx_wasi *dst, const eryx_wasi *src);
 
+/* True when every slot of a table that came from outside (a snapshot) is
+ * consistent with `vfs`: known kinds, nodes that exist and have the kind
+ * the slot claims, the standard slots where wasi_init puts them. */
+bool wasi_valid(const eryx_wasi *table, const eryx_vfs *vfs);
+
 #endif

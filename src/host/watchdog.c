@@ -13,6 +13,7 @@ static pthread_cond_t changed;
 static eryx_vm *armed; /* singly linked through vm->watch.next */
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static int started; /* 1 running, -1 could not start */
+static uint64_t sleeping_until = 0; /* the watchdog's wake-up time (UINT64_MAX: none) */
 
 static void unlink_vm(eryx_vm *vm) {
     for (eryx_vm **p = &armed; *p; p = &(*p)->watch.next) {
@@ -39,6 +40,7 @@ static void *watch(void *unused) {
                 next = vm->watch.deadline_ns;
             }
         }
+        sleeping_until = next;
         if (next == UINT64_MAX) {
             pthread_cond_wait(&changed, &lock);
         } else {
@@ -73,7 +75,9 @@ int watchdog_arm(eryx_vm *vm, uint64_t deadline_ns) {
     vm->watch.next = armed;
     vm->watch.armed = true;
     armed = vm;
-    pthread_cond_signal(&changed);
+    /* Waking the thread costs a context switch: only when it sleeps past
+     * this deadline. */
+    if (deadline_ns < sleeping_until) pthread_cond_signal(&changed);
     pthread_mutex_unlock(&lock);
     return 0;
 }

@@ -1,0 +1,128 @@
+/*
+ * eryx - command-line front end of the eryx sandbox.
+ *
+ *   eryx run [OPTIONS] FILE | - | -c CODE
+ *   eryx session [OPTIONS]
+ *   eryx repl [OPTIONS]
+ *   eryx --version | --help
+ *
+ * This file dispatches to the commands and holds the help text. The
+ * commands live in run.c, session.c and repl.c; their options in options.c
+ * (one table for all three); --callback in shell_callback.c, --trace in
+ * trace_writer.c, file and stream helpers in io.c. Everything goes through
+ * the public API in eryx.h.
+ *
+ * Adding a subcommand means one entry in `commands` and its help lines.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "commands.h"
+#include "io.h"
+
+/* The only help text; `eryx --help` and `eryx CMD --help` all print it. */
+static const char help_text[] =
+    "usage: eryx run [OPTIONS] FILE      run FILE ('-' reads the program from stdin)\n"
+    "       eryx run [OPTIONS] -c CODE   run CODE\n"
+    "       eryx session [OPTIONS]       answer JSON requests on stdin, keeping state\n"
+    "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
+    "       eryx --version               print the version\n"
+    "       eryx --help                  print this help\n"
+    "\n"
+    "Runs Python 3.11 in a sandbox that reaches no host files, network, environment\n"
+    "or processes.\n"
+    "\n"
+    "Options (before or after FILE; '--' ends the options):\n"
+    "  -c CODE               run only: run CODE (the next argument, taken as is)\n"
+    "  --json                run only: print one JSON object (output, result, error,\n"
+    "                        stats) instead of streaming the output as it is produced\n"
+    "  --timeout SECONDS     wall-clock limit per execution, fractions allowed, 0 for\n"
+    "                        none (default 30)\n"
+    "  --memory MIB          guest memory limit in MiB, 32 to 4096 (default 256)\n"
+    "  --output-limit BYTES  cap on stdout plus stderr per execution in bytes\n"
+    "                        (default 16 MiB)\n"
+    "  --trace FILE          write trace events of the program's own lines (line,\n"
+    "                        call, return, exception, callback_start, callback_end)\n"
+    "                        to FILE as they happen, one JSON object per line ('-':\n"
+    "                        stderr). With run --json, and in session, the result\n"
+    "                        object also holds them under \"trace\". A FILE that\n"
+    "                        cannot be opened is a usage error (status 2).\n"
+    "  --callback NAME=COMMAND\n"
+    "                        expose the shell command COMMAND to the program as the\n"
+    "                        async function NAME (an identifier or dotted identifiers\n"
+    "                        like http.get; repeatable): `await NAME(key=value)`\n"
+    "                        runs '/bin/sh -c COMMAND' with the arguments as one JSON\n"
+    "                        object and a newline on its stdin. Exit status 0: its\n"
+    "                        stdout is the result, parsed as JSON when it is JSON,\n"
+    "                        else a string (less one trailing newline; at most\n"
+    "                        16 MiB). Otherwise CallbackError is raised with its\n"
+    "                        stderr as the message. Calls gathered with asyncio run\n"
+    "                        concurrently.\n"
+    "  --callback-timeout SECONDS\n"
+    "                        time limit per callback call (default 10, 0 for none):\n"
+    "                        the call raises TimeoutError and the command is killed\n"
+    "  -h, --help            print this help\n"
+    "Values go in the next argument or after '=': --timeout 2.5, --timeout=2.5.\n"
+    "\n"
+    "eryx session reads one JSON request per line (blank lines are skipped) and\n"
+    "writes one JSON answer per line, in order; state is kept between requests:\n"
+    "  {\"id\": 1, \"code\": \"x = 1\"}     the object of 'run --json', \"id\" first\n"
+    "  {\"id\": 2, \"op\": \"reset\"}       back to the initial state\n"
+    "  {\"id\": 3, \"op\": \"snapshot\", \"path\": \"s.bin\"}  save the whole state to a file\n"
+    "  {\"id\": 4, \"op\": \"restore\", \"path\": \"s.bin\"}   load it (same eryx build)\n"
+    "The ops answer {\"id\": ..., \"ok\": true}. A request that is not valid JSON, not\n"
+    "an object, has unknown or repeated members, or fails, is answered with\n"
+    "{\"id\": ..., \"ok\": false, \"error\": \"...\"} and the session goes on. \"id\" is\n"
+    "optional, any JSON value, echoed as given (null when absent). A timeout, the\n"
+    "memory or output limit resets the state (\"session_reset\": true). Exit status\n"
+    "0 at end of input.\n"
+    "\n"
+    "eryx repl runs what is typed and echoes the values of expressions, like\n"
+    "python. Prompts '>>> ' and '... ' go to stdout only when stdin is a terminal.\n"
+    "Open brackets, triple-quoted strings and a trailing '\\' continue the input; a\n"
+    "line ending with ':', a decorator or a compound statement (if, for, while,\n"
+    "def, class, with, try, async) starts a block, which ends with an empty line.\n"
+    "Ctrl-C stops a running input (the state is then reset, as after a timeout)\n"
+    "or discards the typed one; Ctrl-D or exit() leaves.\n"
+    "\n"
+    "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
+    "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
+    "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n";
+
+int print_help(FILE *f, int status) {
+    int err = write_stream(f, help_text, sizeof help_text - 1);
+    return check_write(err, f == stdout ? "stdout" : "stderr", status);
+}
+
+/* A subcommand: `main` gets the arguments after its name. */
+struct command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run},
+    {"session", cmd_session},
+    {"repl", cmd_repl},
+};
+
+/* `eryx --version` */
+static int print_version(void) {
+    return check_write(write_format(stdout, "eryx %s\n", eryx_version()), "stdout", EC_OK);
+}
+
+int main(int argc, char **argv) {
+    /* A reader that goes away must give EPIPE from write (handled as a quiet
+     * end), not kill the process. */
+    signal(SIGPIPE, SIG_IGN);
+
+    if (argc < 2) return print_help(stderr, EC_USAGE);
+    const char *arg = argv[1];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) return print_help(stdout, EC_OK);
+    if (strcmp(arg, "--version") == 0) return print_version();
+    if (arg[0] == '-') return usage_error("unknown option '%s'", arg);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(arg, commands[i].name) == 0) return commands[i].main(argc - 2, argv + 2);
+    }
+    return usage_error("unknown command '%s'", arg);
+}

@@ -1,0 +1,481 @@
+/*
+ * repl.c - `eryx repl [OPTIONS]`: an interactive Python prompt in a session.
+ *
+ * Prompts ">>> " and "... " go to stdout, only when stdin is a terminal (so
+ * that piped input gives just the program's output, as `python3 < file`
+ * would). Each complete input runs with eryx_execute_ex(interactive), which
+ * echoes expression values; output streams as it is produced; exceptions
+ * print their traceback on stderr and the state is kept.
+ *
+ * When is an input complete? Without the guest's compiler at hand, lines
+ * are scanned for what Python's prompt would wait for: a line continues the
+ * input while brackets or a triple-quoted string are open or it ends with a
+ * backslash; a line ending with ':' (comments and blanks aside), a first
+ * line that starts a compound statement (if, for, while, def, class, with,
+ * try, async) or a decorator starts a block, which ends with a blank line.
+ * At end of input what was typed runs. Anything else is complete.
+ *
+ * Ctrl-C: the SIGINT handler only writes a byte to a self-pipe (the one
+ * thing it can do safely). While an input runs, a watcher thread reads that
+ * pipe and calls eryx_sandbox_cancel (thread-safe, but not documented as
+ * async-signal-safe, hence not from the handler); at the prompt the line
+ * reader polls the same pipe and discards the input typed so far. A
+ * cancelled execution resets the session, and the REPL says so. Ctrl-D at
+ * the prompt, or exit() / sys.exit(n), leaves (with status n).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "io.h"
+#include "options.h"
+#include "shell_callback.h"
+#include "trace_writer.h"
+
+/* ======================================================================
+ * When is an input complete
+ * ====================================================================== */
+
+/* The scanner's state over the lines of one input. */
+struct input_scan {
+    int depth;      /* open brackets */
+    char triple;    /* quote of an open triple-quoted string, or 0 */
+    char single;    /* quote of a one-line string continued by a backslash, or 0 */
+    bool backslash; /* the last line ended with a continuation backslash */
+    bool block;     /* a compound statement: ends with a blank line */
+    bool started;   /* a non-blank line was seen */
+};
+
+enum input_state { INPUT_EMPTY, INPUT_MORE, INPUT_COMPLETE };
+
+/* Whether a first line starts a compound statement or a decorator, after
+ * which Python's prompt waits for a blank line even if the line does not
+ * end with ':' ("if x: y" may still get an else). */
+static bool starts_block(const char *p, size_t len) {
+    static const char *const keywords[] = {"if",    "for",  "while", "def",
+                                           "class", "with", "try",   "async"};
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (i < len && p[i] == '@') return true;
+    for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+        size_t n = strlen(keywords[k]);
+        if (len - i < n || memcmp(p + i, keywords[k], n) != 0) continue;
+        char next = i + n < len ? p[i + n] : ' ';
+        bool ident = next == '_' || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+                     (next >= '0' && next <= '9') || (unsigned char)next >= 0x80;
+        if (!ident) return true;
+    }
+    return false;
+}
+
+/* Whether the line holds only blanks. */
+static bool blank_line(const char *p, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\f' && p[i] != '\r') return false;
+    return true;
+}
+
+/* Scans one more line (without its newline) of the input. INPUT_EMPTY: a
+ * blank line before anything was typed (nothing to run); INPUT_MORE: the
+ * input goes on; INPUT_COMPLETE: it can run. */
+static enum input_state scan_line(struct input_scan *s, const char *p, size_t len) {
+    bool inside = s->depth > 0 || s->triple != 0 || s->single != 0 || s->backslash;
+    bool blank = blank_line(p, len);
+    if (!s->started) {
+        if (blank) return INPUT_EMPTY;
+        s->started = true;
+        if (starts_block(p, len)) s->block = true;
+    } else if (blank && !inside) {
+        return INPUT_COMPLETE; /* the blank line that ends a block */
+    }
+    s->backslash = false;
+    char last = 0; /* last character outside strings and comments */
+    for (size_t i = 0; i < len;) {
+        char c = p[i];
+        if (s->triple != 0 || s->single != 0) {
+            char q = s->triple != 0 ? s->triple : s->single;
+            if (c == '\\') {
+                i += 2; /* an escape; at the end of the line it continues the string */
+                continue;
+            }
+            if (c == q && (s->single != 0 || (i + 2 < len && p[i + 1] == q && p[i + 2] == q))) {
+                i += s->single != 0 ? 1 : 3;
+                s->triple = s->single = 0;
+                last = q;
+                continue;
+            }
+            i++;
+            continue;
+        }
+        if (c == '#') break;
+        if (c == '"' || c == '\'') {
+            if (i + 2 < len && p[i + 1] == c && p[i + 2] == c) {
+                s->triple = c;
+                i += 3;
+            } else {
+                s->single = c;
+                i++;
+            }
+            continue;
+        }
+        if (c == '\\' && i + 1 == len) {
+            s->backslash = true;
+            break;
+        }
+        if (c == '(' || c == '[' || c == '{')
+            s->depth++;
+        else if ((c == ')' || c == ']' || c == '}') && s->depth > 0)
+            s->depth--;
+        if (c != ' ' && c != '\t' && c != '\f' && c != '\r') last = c;
+        i++;
+    }
+    /* A one-line string goes on only after a backslash that ends the line;
+     * otherwise it is unterminated, which Python will report. */
+    if (s->single != 0 && !(len > 0 && p[len - 1] == '\\')) s->single = 0;
+    if (s->triple != 0 || s->single != 0 || s->depth > 0 || s->backslash) return INPUT_MORE;
+    if (last == ':') s->block = true;
+    return s->block ? INPUT_MORE : INPUT_COMPLETE;
+}
+
+/* ======================================================================
+ * Reading lines, interruptibly
+ * ====================================================================== */
+
+/* Write end of the SIGINT self-pipe: the only global, because a signal
+ * handler has no other way to find it. Set before the handler is
+ * installed, reset after it is removed. */
+static volatile sig_atomic_t sigint_write_fd = -1;
+
+/* The SIGINT handler: one byte into the self-pipe (write is
+ * async-signal-safe; a full pipe already says "interrupted"). */
+static void on_sigint(int sig) {
+    (void)sig;
+    int saved = errno;
+    ssize_t n = write(sigint_write_fd, "", 1);
+    (void)n;
+    errno = saved;
+}
+
+/* Reads all pending bytes of a non-blocking pipe. */
+static void drain(int fd) {
+    char buf[64];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+/* Lines from stdin with the ability to stop waiting when Ctrl-C is
+ * pressed: poll() on stdin and the self-pipe together, so the wait ends
+ * whichever thread the signal was delivered to. */
+struct line_reader {
+    int fd;
+    struct buffer buf; /* bytes read; [start, buf.len) not yet returned */
+    size_t start;
+    bool eof;
+};
+
+enum read_result { READ_LINE, READ_EOF, READ_INTERRUPT, READ_ERROR };
+
+/* The next line (without its newline, NUL-terminated, valid until the next
+ * call) in *line and *len. A last line without a newline counts. */
+static enum read_result read_line(struct line_reader *r, int intr_fd, char **line, size_t *len) {
+    for (;;) {
+        char *begin = r->buf.data + r->start;
+        size_t avail = r->buf.len - r->start;
+        char *nl = avail > 0 ? memchr(begin, '\n', avail) : NULL;
+        if (nl != NULL || (r->eof && avail > 0)) {
+            size_t n = nl != NULL ? (size_t)(nl - begin) : avail;
+            begin[n] = '\0'; /* the newline, or the buffer's NUL */
+            r->start += nl != NULL ? n + 1 : n;
+            *line = begin;
+            *len = n;
+            return READ_LINE;
+        }
+        if (r->eof) return READ_EOF;
+        /* Keep only the unreturned bytes, then read more. */
+        if (r->start > 0) {
+            memmove(r->buf.data, begin, avail);
+            r->buf.len = avail;
+            r->buf.data[avail] = '\0';
+            r->start = 0;
+        }
+        struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN}, {.fd = intr_fd, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue; /* the handler's byte is seen next time */
+            return READ_ERROR;
+        }
+        if (p[1].revents != 0) {
+            drain(intr_fd);
+            return READ_INTERRUPT;
+        }
+        char chunk[4096];
+        ssize_t n = read(r->fd, chunk, sizeof chunk);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n < 0) return READ_ERROR;
+        if (n == 0)
+            r->eof = true;
+        else if (!buffer_append(&r->buf, chunk, (size_t)n)) {
+            errno = ENOMEM;
+            return READ_ERROR;
+        }
+    }
+}
+
+/* ======================================================================
+ * Running an input, cancellable with Ctrl-C
+ * ====================================================================== */
+
+/* The state of the REPL. */
+struct repl {
+    eryx_sandbox *session;
+    struct shell_callbacks *callbacks;
+    struct output_sink sink;
+    bool tty;
+    int sigint_pipe[2]; /* the SIGINT self-pipe */
+    int stop_pipe[2];   /* ends the watcher thread */
+};
+
+/* The watcher thread of one execution. */
+struct watcher {
+    struct repl *repl;
+    bool interrupted; /* Ctrl-C seen: keep cancelling until the end */
+};
+
+/* Waits for Ctrl-C (a byte in the self-pipe) or the end of the execution
+ * (a byte in the stop pipe). After Ctrl-C it cancels, and cancels again
+ * every 50 ms until the end: a cancel that lands before the execution has
+ * really started would otherwise be lost. */
+static void *watcher_main(void *arg) {
+    struct watcher *w = arg;
+    struct repl *r = w->repl;
+    for (;;) {
+        struct pollfd p[2] = {{.fd = r->sigint_pipe[0], .events = POLLIN},
+                              {.fd = r->stop_pipe[0], .events = POLLIN}};
+        int ready = poll(p, 2, w->interrupted ? 50 : -1);
+        if (ready < 0) continue;
+        if (p[1].revents != 0) {
+            drain(r->stop_pipe[0]);
+            return NULL;
+        }
+        if (p[0].revents != 0) {
+            drain(r->sigint_pipe[0]);
+            w->interrupted = true;
+        }
+        if (w->interrupted) eryx_sandbox_cancel(r->session);
+    }
+}
+
+/* Reports how an input ended. Sets *leave (and returns the exit status)
+ * for sys.exit. */
+static int report(struct repl *r, const eryx_result *result, bool *leave) {
+    int err = 0;
+    switch (eryx_result_error_kind(result)) {
+    case ERYX_ERROR_EXIT:
+        *leave = true;
+        return result_exit_status(result);
+    case ERYX_ERROR_CANCELLED:
+        /* On a terminal, past the "^C" echo. */
+        err = r->tty ? write_stream(stderr, "\nKeyboardInterrupt\n", 19)
+                     : write_stream(stderr, "KeyboardInterrupt\n", 18);
+        break;
+    case ERYX_ERROR_NONE:
+    case ERYX_ERROR_EXCEPTION:
+    case ERYX_ERROR_TIMEOUT:
+    case ERYX_ERROR_MEMORY:
+    case ERYX_ERROR_OUTPUT:
+    case ERYX_ERROR_INTERNAL:
+        err = write_error_report(result);
+        break;
+    }
+    if (err == 0 && eryx_result_session_reset(result))
+        err = write_stream(stderr, "eryx: the session was reset: all state is lost\n", 47);
+    if (r->sink.stderr_err == 0) r->sink.stderr_err = err;
+    return EC_OK;
+}
+
+/* Runs one complete input with a watcher thread for Ctrl-C. Returns the
+ * exit status when the input asks to leave (*leave set). */
+static int run_input(struct repl *r, const char *code, size_t len, bool *leave) {
+    struct watcher w = {.repl = r};
+    pthread_t thread;
+    sigset_t all, old;
+    sigfillset(&all);
+    /* Signals stay with the main thread; the watcher only polls. Without
+     * a watcher (no thread) the input runs, just not cancellable. */
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    bool watching = pthread_create(&thread, NULL, watcher_main, &w) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    eryx_exec_options options = {.interactive = 1};
+    eryx_result *result = NULL;
+    eryx_status st = eryx_execute_ex(r->session, code, len, &options, &result);
+    if (watching) {
+        ssize_t n;
+        do
+            n = write(r->stop_pipe[1], "", 1);
+        while (n < 0 && errno == EINTR);
+        pthread_join(thread, NULL);
+    }
+    shell_callbacks_abandon(r->callbacks);
+    int status = EC_OK;
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot run the input: %s\n", eryx_status_string(st));
+    } else {
+        status = report(r, result, leave);
+    }
+    eryx_result_free(result);
+    return status;
+}
+
+/* ======================================================================
+ * The loop
+ * ====================================================================== */
+
+/* Writes a prompt (only on a terminal). */
+static void prompt(struct repl *r, const char *text) {
+    if (r->tty && r->sink.stdout_err == 0) r->sink.stdout_err = write_stream(stdout, text, 4);
+}
+
+/* Reads, runs and reports inputs until end of input or exit(). Returns the
+ * exit status. */
+static int repl_loop(struct repl *r) {
+    struct line_reader reader = {.fd = STDIN_FILENO};
+    struct input_scan scan = {0};
+    struct buffer input = {0};
+    int status = EC_OK;
+    if (r->tty) {
+        fprintf(stderr, "eryx %s: Python in a sandbox; Ctrl-D leaves, Ctrl-C interrupts\n",
+                eryx_version());
+    }
+    bool leave = false;
+    while (!leave && r->sink.stdout_err == 0) {
+        prompt(r, scan.started ? "... " : ">>> ");
+        char *line;
+        size_t len;
+        enum read_result got = read_line(&reader, r->sigint_pipe[0], &line, &len);
+        if (got == READ_INTERRUPT) {
+            write_stream(stderr, r->tty ? "\nKeyboardInterrupt\n" : "KeyboardInterrupt\n",
+                         r->tty ? 19 : 18);
+            scan = (struct input_scan){0};
+            input.len = 0;
+            continue;
+        }
+        if (got == READ_ERROR) {
+            fprintf(stderr, "eryx: cannot read standard input: %s\n", strerror(errno));
+            status = EC_FAILURE;
+            break;
+        }
+        if (got == READ_EOF) {
+            /* What was typed last still runs (piped input need not end
+             * its last block with a blank line). */
+            if (scan.started) status = run_input(r, input.data, input.len, &leave);
+            if (r->tty && !leave && r->sink.stdout_err == 0)
+                r->sink.stdout_err = write_stream(stdout, "\n", 1);
+            break;
+        }
+        if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
+        enum input_state state = scan_line(&scan, line, len);
+        if (state == INPUT_EMPTY) continue;
+        if (!buffer_append(&input, line, len) || !buffer_append(&input, "\n", 1)) {
+            fprintf(stderr, "eryx: out of memory\n");
+            status = EC_FAILURE;
+            break;
+        }
+        if (state == INPUT_MORE) continue;
+        status = run_input(r, input.data, input.len, &leave);
+        scan = (struct input_scan){0};
+        input.len = 0;
+    }
+    buffer_free(&input);
+    buffer_free(&reader.buf);
+    return output_sink_status(&r->sink, status);
+}
+
+/* Creates the two pipes and installs the SIGINT handler. Returns false
+ * (after a message) on failure. */
+static bool setup_signals(struct repl *r, struct sigaction *old) {
+    if (pipe2(r->sigint_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        r->sigint_pipe[0] = r->sigint_pipe[1] = -1;
+    } else if (pipe2(r->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        close(r->sigint_pipe[0]);
+        close(r->sigint_pipe[1]);
+        r->sigint_pipe[0] = r->sigint_pipe[1] = -1;
+    }
+    if (r->sigint_pipe[0] < 0) {
+        fprintf(stderr, "eryx: cannot create a pipe: %s\n", strerror(errno));
+        return false;
+    }
+    sigint_write_fd = r->sigint_pipe[1];
+    /* SA_RESTART: reads and writes elsewhere (stdio, the library) carry on;
+     * poll() in the line reader still returns at once. */
+    struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, old);
+    return true;
+}
+
+/* Restores SIGINT and closes the pipes. */
+static void teardown_signals(struct repl *r, const struct sigaction *old) {
+    sigaction(SIGINT, old, NULL);
+    sigint_write_fd = -1;
+    for (int i = 0; i < 2; i++) {
+        close(r->sigint_pipe[i]);
+        close(r->stop_pipe[i]);
+    }
+}
+
+/* Starts the session and runs the loop. */
+static int start_repl(struct cli_options *opts) {
+    struct trace_writer *trace = NULL;
+    if (opts->trace_path != NULL) {
+        int status = trace_writer_attach(opts->trace_path, opts->config, false, &trace);
+        if (status != 0) return status;
+    }
+    struct repl r = {.callbacks = opts->callbacks, .tty = isatty(STDIN_FILENO) == 1};
+    if (eryx_config_set_output_handler(opts->config, output_sink_write, &r.sink) != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot set up output streaming\n");
+        return trace_writer_close(trace, EC_FAILURE);
+    }
+    char errbuf[512] = "";
+    eryx_status st = eryx_session_new(opts->config, &r.session, errbuf, sizeof errbuf);
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot start session: %s\n",
+                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
+        return trace_writer_close(trace, EC_FAILURE);
+    }
+    int status = EC_FAILURE;
+    struct sigaction old;
+    if (setup_signals(&r, &old)) {
+        status = repl_loop(&r);
+        teardown_signals(&r, &old);
+    }
+    shell_callbacks_stop(opts->callbacks);
+    eryx_sandbox_free(r.session);
+    return trace_writer_close(trace, status);
+}
+
+int cmd_repl(int argc, char **argv) {
+    struct cli_options opts;
+    if (!cli_options_init(&opts, CMD_REPL)) return EC_FAILURE;
+    int status = EC_USAGE;
+    switch (cli_options_parse(&opts, argc, argv)) {
+    case PARSE_HELP:
+        status = print_help(stdout, EC_OK);
+        break;
+    case PARSE_USAGE:
+        status = EC_USAGE;
+        break;
+    case PARSE_RUN:
+        status = start_repl(&opts);
+        break;
+    }
+    cli_options_free(&opts);
+    return status;
+}

@@ -1,0 +1,170 @@
+/*
+ * run.c - `eryx run [OPTIONS] FILE | - | -c CODE`.
+ *
+ * Behaves like `python` for output and exit status: the program's stdout
+ * and stderr are streamed to ours as it writes them, an uncaught exception
+ * prints its traceback at the end, sys.exit(n) exits with n. With --json
+ * nothing is streamed; the whole result is printed as one JSON object.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "io.h"
+#include "options.h"
+#include "shell_callback.h"
+#include "trace_writer.h"
+
+int result_exit_status(const eryx_result *result) {
+    switch (eryx_result_error_kind(result)) {
+    case ERYX_ERROR_NONE:
+        return EC_OK;
+    case ERYX_ERROR_EXCEPTION:
+        return EC_EXCEPTION;
+    case ERYX_ERROR_TIMEOUT:
+        return EC_TIMEOUT;
+    case ERYX_ERROR_MEMORY:
+        return EC_MEMORY;
+    case ERYX_ERROR_OUTPUT:
+        return EC_OUTPUT;
+    case ERYX_ERROR_EXIT: {
+        int code = eryx_result_exit_code(result);
+        return code >= 0 && code <= 255 ? code : EC_FAILURE;
+    }
+    case ERYX_ERROR_CANCELLED:
+    case ERYX_ERROR_INTERNAL:
+        break;
+    }
+    return EC_FAILURE;
+}
+
+int write_error_report(const eryx_result *result) {
+    switch (eryx_result_error_kind(result)) {
+    case ERYX_ERROR_NONE:
+    case ERYX_ERROR_EXIT:
+        /* The library has already put a non-int SystemExit argument into
+         * the program's stderr, as python prints it. */
+        return 0;
+    case ERYX_ERROR_EXCEPTION: {
+        const char *traceback = eryx_result_error_traceback(result);
+        return traceback != NULL ? write_stream(stderr, traceback, strlen(traceback)) : 0;
+    }
+    case ERYX_ERROR_TIMEOUT:
+    case ERYX_ERROR_MEMORY:
+    case ERYX_ERROR_OUTPUT:
+    case ERYX_ERROR_CANCELLED:
+    case ERYX_ERROR_INTERNAL:
+        break;
+    }
+    return write_format(stderr, "eryx: %s\n", eryx_result_error_message(result));
+}
+
+/* Prints the result as one JSON object and a newline, nothing else. Returns
+ * `status`, or EC_FAILURE when that fails. */
+static int print_json(const eryx_result *result, int status) {
+    char *json = eryx_result_to_json(result);
+    if (json == NULL) {
+        fprintf(stderr, "eryx: out of memory\n");
+        return EC_FAILURE;
+    }
+    int err = write_stream(stdout, json, strlen(json));
+    if (err == 0) err = write_stream(stdout, "\n", 1);
+    eryx_free(json);
+    return check_write(err, "stdout", status);
+}
+
+/* Runs `len` bytes of `code` in a new sandbox made from `opts` and reports
+ * the outcome. Without --json the output has already been streamed to ours
+ * by `sink`'s handler. Returns the exit status. */
+static int execute_program(struct cli_options *opts, struct output_sink *sink, const char *code,
+                           size_t len) {
+    char errbuf[512] = "";
+    eryx_sandbox *sandbox;
+    eryx_status st = eryx_sandbox_new(opts->config, &sandbox, errbuf, sizeof errbuf);
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot start sandbox: %s\n",
+                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
+        return EC_FAILURE;
+    }
+    eryx_result *result = NULL;
+    st = eryx_execute(sandbox, code, len, &result);
+    /* The execution is over: its callback commands must not outlive the
+     * sandbox that their calls belong to. */
+    shell_callbacks_stop(opts->callbacks);
+    int status;
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot run the program: %s\n", eryx_status_string(st));
+        status = EC_FAILURE;
+    } else if (opts->json) {
+        status = print_json(result, result_exit_status(result));
+    } else {
+        status = result_exit_status(result);
+        int err = sink->stderr_err == 0 ? write_error_report(result) : 0;
+        if (sink->stderr_err == 0) sink->stderr_err = err;
+        status = output_sink_status(sink, status);
+    }
+    eryx_result_free(result);
+    eryx_sandbox_free(sandbox);
+    return status;
+}
+
+/* Reads the program in FILE ("-": stdin) into `buf`. Reports a failure on
+ * stderr and returns false. */
+static bool read_program(const char *file, struct buffer *buf) {
+    bool is_stdin = strcmp(file, "-") == 0;
+    int err = is_stdin ? read_fd(STDIN_FILENO, buf) : read_file(file, buf);
+    if (err != 0 && is_stdin)
+        fprintf(stderr, "eryx: cannot read standard input: %s\n", strerror(err));
+    else if (err != 0)
+        fprintf(stderr, "eryx: cannot read '%s': %s\n", file, strerror(err));
+    return err == 0;
+}
+
+/* Sets up streaming and tracing as `opts` asks, then runs the program;
+ * returns the exit status. */
+static int run_program(struct cli_options *opts) {
+    struct trace_writer *trace = NULL;
+    if (opts->trace_path != NULL) {
+        /* With --json the events also go into the result ("trace"). */
+        int status = trace_writer_attach(opts->trace_path, opts->config, opts->json, &trace);
+        if (status != 0) return status;
+    }
+    struct output_sink sink = {0};
+    if (!opts->json &&
+        eryx_config_set_output_handler(opts->config, output_sink_write, &sink) != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot set up output streaming\n");
+        return trace_writer_close(trace, EC_FAILURE);
+    }
+    int status;
+    if (opts->code != NULL) {
+        status = execute_program(opts, &sink, opts->code, strlen(opts->code));
+    } else {
+        struct buffer program = {0};
+        status = read_program(opts->file, &program)
+                     ? execute_program(opts, &sink, program.data, program.len)
+                     : EC_FAILURE;
+        buffer_free(&program);
+    }
+    return trace_writer_close(trace, status);
+}
+
+int cmd_run(int argc, char **argv) {
+    struct cli_options opts;
+    if (!cli_options_init(&opts, CMD_RUN)) return EC_FAILURE;
+    int status = EC_USAGE;
+    switch (cli_options_parse(&opts, argc, argv)) {
+    case PARSE_HELP:
+        status = print_help(stdout, EC_OK);
+        break;
+    case PARSE_USAGE:
+        status = EC_USAGE;
+        break;
+    case PARSE_RUN:
+        status = run_program(&opts);
+        break;
+    }
+    cli_options_free(&opts);
+    return status;
+}
