@@ -26,6 +26,22 @@ static void report(const char *name, double *samples, int n) {
     printf("%s %.1f %.1f\n", name, samples[n / 2], samples[0]);
 }
 
+/* Private (not shared with other mappings of the same pages) memory of this
+ * process, KiB, from /proc/self/smaps_rollup. */
+static long private_kib(void) {
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    char line[256];
+    long total = 0, kib;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "Private_Clean: %ld kB", &kib) == 1 ||
+            sscanf(line, "Private_Dirty: %ld kB", &kib) == 1) {
+            total += kib;
+        }
+    }
+    if (f) fclose(f);
+    return total;
+}
+
 static int run_pass(eryx_sandbox *sb) {
     eryx_result *r = NULL;
     if (eryx_execute(sb, "pass", 4, &r) != ERYX_OK || eryx_result_error_kind(r)) return -1;
@@ -72,6 +88,23 @@ int main(int argc, char **argv) {
     }
     report("pass_us", samples, n);
     eryx_sandbox_free(sb);
+
+    /* Many sandboxes alive at once, each having run once: what each keeps
+     * privately beyond the shared image. */
+    enum { ALIVE = 200 };
+    eryx_sandbox *alive[ALIVE];
+    long before = private_kib();
+    for (int i = 0; i < ALIVE; i++) {
+        if (eryx_sandbox_new(NULL, &alive[i], err, sizeof err) != ERYX_OK || run_pass(alive[i])) {
+            fprintf(stderr, "bench: sandbox %d of %d failed\n", i, ALIVE);
+            return 1;
+        }
+    }
+    long after = private_kib();
+    printf("alive_sandboxes %d %d\n", ALIVE, ALIVE);
+    printf("idle_private_kib %.1f %.1f\n", (double)(after - before) / ALIVE,
+           (double)(after - before) / ALIVE);
+    for (int i = 0; i < ALIVE; i++) eryx_sandbox_free(alive[i]);
     free(samples);
     return 0;
 }

@@ -55,6 +55,9 @@ def main():
     row("in-process: create sandbox", figures["create_us"], native_start, "us")
     row("in-process: create + pass", figures["create_and_pass_us"], native_start, "us")
     row("in-process: pass in sandbox", figures["pass_us"], native_start, "us")
+    print("%-34s %10.0f KiB private per sandbox, %d alive at once" % (
+        "in-process: idle sandbox memory", figures["idle_private_kib"] * 1e6,
+        figures["alive_sandboxes"] * 1e6))
 
     for script in ("fib.py", "strings_dicts.py"):
         path = os.path.join(ROOT, "bench", script)

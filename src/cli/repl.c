@@ -187,7 +187,8 @@ enum read_result { READ_LINE, READ_EOF, READ_INTERRUPT, READ_ERROR };
  * call) in *line and *len. A last line without a newline counts. */
 static enum read_result read_line(struct line_reader *r, int intr_fd, char **line, size_t *len) {
     for (;;) {
-        char *begin = r->buf.data + r->start;
+        /* Nothing read yet: no buffer at all. */
+        char *begin = r->buf.data != NULL ? r->buf.data + r->start : NULL;
         size_t avail = r->buf.len - r->start;
         char *nl = avail > 0 ? memchr(begin, '\n', avail) : NULL;
         if (nl != NULL || (r->eof && avail > 0)) {

@@ -626,8 +626,8 @@ int shell_callbacks_add(struct shell_callbacks *set, eryx_config *config, const 
                                               "{\"type\": \"object\"}", shell_callback_invoke, cmd);
     free(description);
     if (st != ERYX_OK) {
-        snprintf(err, errlen, "cannot register callback '%s': %s%s", cmd->name,
-                 eryx_status_string(st), st == ERYX_EINVAL ? " (a Python keyword?)" : "");
+        snprintf(err, errlen, "cannot register callback '%s': %s", cmd->name,
+                 eryx_status_string(st));
         command_free(cmd);
         return -1;
     }
