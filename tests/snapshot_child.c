@@ -15,8 +15,6 @@
 
 #include "eryx.h"
 
-#ifdef HAVE_SNAPSHOT
-
 static void *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -82,12 +80,3 @@ int main(int argc, char **argv) {
     eryx_sandbox_free(s);
     return status;
 }
-
-#else
-
-int main(void) {
-    fprintf(stderr, "restore failed: snapshot_child built without HAVE_SNAPSHOT\n");
-    return 2;
-}
-
-#endif

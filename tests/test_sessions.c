@@ -4,9 +4,6 @@
  * processes, with build/tests/snapshot_child).
  *
  * usage: test_sessions [FILTER]   runs the tests whose name contains FILTER
- *
- * The snapshot tests are compiled only with -DHAVE_SNAPSHOT while
- * eryx_sandbox_snapshot/eryx_sandbox_restore do not link yet.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -575,6 +572,7 @@ typedef struct {
     eryx_sandbox *s;
     /* Counts of outcomes. */
     int ok, exceptions, timeouts, cancelled, resets;
+    int late; /* short runs that timed out on a loaded machine */
     /* Mismatches: their number and the first one. */
     int bad;
     char first_bad[512];
@@ -630,10 +628,16 @@ static void *stress_main(void *arg) {
         if (kind == ERYX_ERROR_CANCELLED) {
             w->cancelled++;
             if (w->session && !reset) stress_fail(w, i, code, r, "cancelled session not reset");
-        } else if (what == TIMEOUT) {
-            if (kind != ERYX_ERROR_TIMEOUT) stress_fail(w, i, code, r, "expected a timeout");
+        } else if (kind == ERYX_ERROR_TIMEOUT) {
+            /* Expected for the loops; for the short runs only if the machine
+             * is so loaded that one really took 50 ms (then it is counted). */
+            if (what != TIMEOUT && eryx_result_duration_ms(r) < 50)
+                stress_fail(w, i, code, r, "timed out before the deadline");
             else if (w->session && !reset) stress_fail(w, i, code, r, "timed out, not reset");
             else w->timeouts++;
+            if (what != TIMEOUT) w->late++;
+        } else if (what == TIMEOUT) {
+            stress_fail(w, i, code, r, "expected a timeout");
         } else if (what == EXC) {
             if (kind != ERYX_ERROR_EXCEPTION) stress_fail(w, i, code, r, "expected ValueError");
             else {
@@ -693,10 +697,10 @@ static void test_stress(void) {
     pthread_create(&canceller, NULL, cancel_main, &cc);
     for (int i = 0; i < STRESS_THREADS; i++) pthread_join(threads[i], NULL);
     pthread_join(canceller, NULL);
-    int ok = 0, exc = 0, timeouts = 0, cancelled = 0, resets = 0, bad = 0;
+    int ok = 0, exc = 0, timeouts = 0, cancelled = 0, resets = 0, bad = 0, late = 0;
     for (int i = 0; i < STRESS_THREADS; i++) {
         ok += w[i].ok, exc += w[i].exceptions, timeouts += w[i].timeouts;
-        cancelled += w[i].cancelled, resets += w[i].resets, bad += w[i].bad;
+        cancelled += w[i].cancelled, resets += w[i].resets, bad += w[i].bad, late += w[i].late;
         if (w[i].bad) fprintf(stderr, "    %d bad: %s\n", w[i].bad, w[i].first_bad);
         CHECK(w[i].ok + w[i].exceptions + w[i].timeouts + w[i].cancelled + w[i].bad ==
               STRESS_RUNS);
@@ -707,6 +711,7 @@ static void test_stress(void) {
            "%d session resets, %d bad; %d cancel calls\n",
            STRESS_THREADS * STRESS_RUNS, (now_ms() - t0) / 1e3, ok, exc, timeouts, cancelled,
            resets, bad, cc.cancels);
+    if (late) printf("    stress: %d short runs took over 50 ms and timed out\n", late);
     /* The mix happened: some of each. */
     CHECK(ok > STRESS_THREADS * STRESS_RUNS / 4);
     CHECK(exc > 0 && timeouts > 0 && cancelled > 0);
@@ -715,8 +720,6 @@ static void test_stress(void) {
 /* ======================================================================
  * 6. Snapshots
  * ====================================================================== */
-
-#ifdef HAVE_SNAPSHOT
 
 static const char *child_path; /* build/tests/snapshot_child, next to this program */
 
@@ -820,11 +823,27 @@ static void check_target_intact(restore_target *t, const char *what) {
     eryx_result_free(r);
 }
 
+/* Distinct error messages of failed restores, for the log. */
+static char restore_messages[8][128];
+static int restore_attempts;
+
+static void note_message(const char *err) {
+    for (int i = 0; i < 8; i++) {
+        if (!strcmp(restore_messages[i], err)) return;
+        if (!restore_messages[i][0]) {
+            snprintf(restore_messages[i], sizeof restore_messages[i], "%s", err);
+            return;
+        }
+    }
+}
+
 static void expect_restore_fails(restore_target *t, const void *blob, size_t len,
                                  const char *what) {
     char err[256];
     err[0] = '\0';
+    restore_attempts++;
     eryx_status st = eryx_sandbox_restore(t->s, blob, len, err, sizeof err);
+    if (err[0]) note_message(err);
     if (st != ERYX_EINVAL) fprintf(stderr, "    restore of %s gave %s\n", what,
                                    eryx_status_string(st));
     CHECK(st == ERYX_EINVAL);
@@ -855,10 +874,18 @@ static void test_restore_errors(void) {
     memcpy(copy, good, len);
     expect_restore_fails(&t, copy, len - 1, "the blob without its last byte");
 
-    /* One byte flipped: every byte of the first 64 (magic, version, build
-     * identity, sizes, checksums), then the middle and the end. */
-    size_t positions[80], npos = 0;
-    for (size_t i = 0; i < 64 && i < len; i++) positions[npos++] = i;
+    /* One byte too many. */
+    uint8_t *padded = malloc(len + 1);
+    memcpy(padded, good, len);
+    padded[len] = 0;
+    expect_restore_fails(&t, padded, len + 1, "the blob and one more byte");
+    free(padded);
+
+    /* One byte flipped: every byte of the first 128 (the header: magic,
+     * build identity, sizes, checksum; the start of the payload), then the
+     * middle and the end. */
+    size_t positions[140], npos = 0;
+    for (size_t i = 0; i < 128 && i < len; i++) positions[npos++] = i;
     size_t more[] = {len / 3, len / 2, len / 2 + 1, 2 * len / 3, len - 2, len - 1};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         if (more[i] < len) positions[npos++] = more[i];
@@ -885,9 +912,9 @@ static void test_restore_errors(void) {
         }
         snprintf(what, sizeof what, "%zu random bytes", n);
         expect_restore_fails(&t, junk, n, what);
-        if (n > 64 && n <= len) {
-            memcpy(junk, good, 64);
-            snprintf(what, sizeof what, "the good header and %zu random bytes", n - 64);
+        if (n > 128 && n <= len) {
+            memcpy(junk, good, 128);
+            snprintf(what, sizeof what, "the good first 128 bytes and %zu random ones", n - 128);
             expect_restore_fails(&t, junk, n, what);
         }
         free(junk);
@@ -901,6 +928,10 @@ static void test_restore_errors(void) {
     /* No errbuf: still refused, nothing written. */
     CHECK(eryx_sandbox_restore(t.s, copy, 3, NULL, 0) == ERYX_EINVAL);
     check_target_intact(&t, "NULL blobs");
+
+    printf("    %d bad blobs refused; messages:", restore_attempts);
+    for (int i = 0; i < 8 && restore_messages[i][0]; i++) printf(" \"%s\"", restore_messages[i]);
+    printf("\n");
 
     /* After all that, the good blob still restores. */
     CHECK(eryx_sandbox_restore(t.s, good, len, err, sizeof err) == ERYX_OK);
@@ -1038,7 +1069,6 @@ static void test_snapshot_other_process(void) {
     eryx_sandbox_free(s);
 }
 
-#endif /* HAVE_SNAPSHOT */
 
 static const test_case tests[] = {
     {"stateless_globals_gone", test_stateless_globals_gone},
@@ -1062,7 +1092,6 @@ static const test_case tests[] = {
     {"cancel_idle_harmless", test_cancel_idle_harmless},
     {"cancel_session_resets", test_cancel_session_resets},
     {"stress", test_stress},
-#ifdef HAVE_SNAPSHOT
     {"snapshot_roundtrip", test_snapshot_roundtrip},
     {"snapshot_size", test_snapshot_size},
     {"snapshot_bad_arguments", test_snapshot_bad_arguments},
@@ -1070,19 +1099,14 @@ static const test_case tests[] = {
     {"restore_into_stateless", test_restore_into_stateless},
     {"snapshot_restore_busy", test_snapshot_restore_busy},
     {"snapshot_other_process", test_snapshot_other_process},
-#endif
 };
 
 int main(int argc, char **argv) {
-#ifdef HAVE_SNAPSHOT
     /* snapshot_child lives next to this program. */
     static char path[4096];
     const char *slash = strrchr(argv[0], '/');
     snprintf(path, sizeof path, "%.*ssnapshot_child", slash ? (int)(slash - argv[0] + 1) : 0,
              argv[0]);
     child_path = path;
-#else
-    printf("note: snapshot tests not compiled (build with -DHAVE_SNAPSHOT)\n");
-#endif
     return run_tests(tests, sizeof tests / sizeof *tests, argc > 1 ? argv[1] : NULL);
 }

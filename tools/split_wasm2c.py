@@ -14,6 +14,11 @@ It also makes indirect calls pass the caller's instance instead of the one
 stored in the table entry: there is a single module, so they are the same,
 and this lets every instance share one read-only function table.
 
+And it makes loads and stores use the memory base held in a local: the host
+never moves linear memory (it lives in a fixed reservation), and a local the
+compiler knows is not changed by stores to memory saves reloading the base
+from the instance after every store.
+
 usage: split_wasm2c.py GUEST.c OUTDIR NCHUNKS
 """
 import os
@@ -24,6 +29,25 @@ DECL_RE = re.compile(r"^static [^=;{]*\(.*\);$")
 DEF_RE = re.compile(r"^static [^=;]*\(")  # bodies may wrap their parameter list
 FUNC_TYPES_RE = re.compile(r"^static u32 func_types\[(\d+)\];$")
 INDIRECT_RE = re.compile(r"instance->w2c_T0\.data\[[^\]]+\]\.module_instance")
+ACCESS_RE = re.compile(r"\b((?:i32|i64|f32|f64)_(?:load|store)(?:8_s|8_u|16_s|16_u|32_s|32_u|8|16|32)?)"
+                       r"\(&instance->w2c_memory, ")
+DEFINE_RE = re.compile(r"^DEFINE_(LOAD|STORE)\(")
+PROLOGUE = "  FUNC_PROLOGUE;"
+BASE_ACCESSORS = """
+/* Loads and stores from a memory base held in a local (see split_wasm2c.py). */
+#define DEFINE_LOAD_B(name, t1, t2, t3)                                 \\
+  static inline t3 name##_b(const u8* base, u64 addr) {                 \\
+    t1 result;                                                          \\
+    wasm_rt_memcpy(&result, base + addr, sizeof(t1));                   \\
+    wasm_asm("" ::"r"(result));                                         \\
+    return (t3)(t2)result;                                              \\
+  }
+#define DEFINE_STORE_B(name, t1, t2)                                    \\
+  static inline void name##_b(u8* base, u64 addr, t2 value) {           \\
+    t1 wrapped = (t1)value;                                             \\
+    wasm_rt_memcpy(base + addr, &wrapped, sizeof(t1));                  \\
+  }
+"""
 
 
 def write_if_changed(path, text):
@@ -62,6 +86,11 @@ def main():
     header = ["/* Generated from wasm2c output by tools/split_wasm2c.py. */",
               "#pragma once"]
     header += [l.replace('#include "guest.h"', '#include "guest.h"') for l in prologue]
+    if "#if WASM_RT_MEMCHECK_SIGNAL_HANDLER" not in "\n".join(prologue):
+        sys.exit("split_wasm2c: unexpected prologue")
+    header.append(BASE_ACCESSORS)
+    header += [DEFINE_RE.sub(lambda m: "DEFINE_%s_B(" % m.group(1), l)
+               for l in prologue if DEFINE_RE.match(l)]
     header.append("#define func_types eryx_guest_func_types")
     header.append("extern u32 func_types[%s];" % ntypes)
     header.append("#define W2C_FN __attribute__((visibility(\"hidden\")))")
@@ -97,7 +126,11 @@ def main():
         for l in body[a:b]:
             if DEF_RE.match(l):
                 l = "W2C_FN " + l[len("static "):]
-            out.append(INDIRECT_RE.sub("instance", l))
+            elif l == PROLOGUE:
+                l = PROLOGUE + " u8* const membase = instance->w2c_memory.data;"
+            else:
+                l = ACCESS_RE.sub(r"\1_b(membase, ", INDIRECT_RE.sub("instance", l))
+            out.append(l)
         write_if_changed(os.path.join(outdir, "guest_f%02d.c" % n), "\n".join(out) + "\n")
     for n in range(len(chunks), 100):
         stale = os.path.join(outdir, "guest_f%02d.c" % n)
