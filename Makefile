@@ -36,7 +36,7 @@ WARN := -Wall -Wextra -Werror
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 	-Iinclude -Isrc/host -I$(GEN)
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
-GEN_CFLAGS := -O2 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
+GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
 .PHONY: all deps demo test test-sanitize bench install clean format check-format
 .DELETE_ON_ERROR:
@@ -144,9 +144,12 @@ $(B)/lib/liberyx.a: $(B)/lib/eryx.o
 $(B)/lib/liberyx.so: $(B)/lib/eryx.o
 	$(HOST_CC) -shared -fuse-ld=lld-19 -Wl,-soname,liberyx.so -o $@ $^ $(LIB_LDLIBS)
 
-$(B)/bin/eryx: src/cli/eryx.c include/eryx.h $(B)/lib/liberyx.a
+# The CLI uses the public API only, plus the library's JSON reader compiled in.
+CLI_SRCS := $(wildcard src/cli/*.c) src/host/json.c
+$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
+	  $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 # ---- demo, tests, benchmarks ----
 demo: deps
@@ -158,8 +161,8 @@ test: deps
 	$(MAKE) test-programs
 	tests/run.sh
 
-TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/unit_vfs \
-	$(B)/asan/test_api
+TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
+	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/asan/test_api
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -187,11 +190,11 @@ test-sanitize: deps
 	$(MAKE) all $(ASAN)/test_api
 	$(SANITIZER_ENV) $(ASAN)/test_api
 
-$(B)/bench/bench_create: bench/bench_create.c $(B)/lib/liberyx.a
+$(B)/bench/%: bench/%.c $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
-bench: all $(B)/bench/bench_create
+bench: all $(B)/bench/bench_create $(B)/bench/bench_trace
 	$(PY) bench/run.py
 
 install: all

@@ -12,6 +12,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ERYX = os.path.join(ROOT, "build", "bin", "eryx")
 BENCH_CREATE = os.path.join(ROOT, "build", "bench", "bench_create")
+BENCH_TRACE = os.path.join(ROOT, "build", "bench", "bench_trace")
 NATIVE = "/usr/bin/python3.11"
 QUICK = "--quick" in sys.argv
 REPEAT = 3 if QUICK else 7
@@ -63,6 +64,22 @@ def main():
         path = os.path.join(ROOT, "bench", script)
         row("work: " + script, inner([ERYX, "run", path]), inner([NATIVE, "-I", path]))
     print("(native baseline for the in-process rows: python3.11 -I -S -c pass process start)")
+
+    # Tracing and callbacks, all in one sandbox: the baseline is the same
+    # sandbox untraced (and, for the tracer, Python's own sys.settrace).
+    out = subprocess.run([BENCH_TRACE], check=True, capture_output=True, text=True).stdout
+    t = {l.split()[0]: float(l.split()[1]) for l in out.splitlines()}
+    print()
+    print("%-34s %10.3f ms  (%d events)" % ("trace: fib(25) untraced", t["fib25_untraced_ms"],
+                                          t["fib25_trace_events"]))
+    print("%-34s %10.3f ms  %.2fx untraced" % ("trace: fib(25) traced, eryx", t["fib25_traced_ms"],
+                                             t["fib25_traced_ms"] / t["fib25_untraced_ms"]))
+    print("%-34s %10.3f ms  %.2fx untraced, %.2fx eryx's tracer" % (
+        "trace: fib(25), no-op sys.settrace", t["fib25_python_settrace_ms"],
+        t["fib25_python_settrace_ms"] / t["fib25_untraced_ms"],
+        t["fib25_python_settrace_ms"] / t["fib25_traced_ms"]))
+    print("%-34s %10.3f us  (an await of a local coroutine: %.3f us)" % (
+        "callback: round trip", t["callback_round_trip_us"], t["await_local_coroutine_us"]))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ suite() {
 suite "vfs unit tests" build/tests/unit_vfs
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
+suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "command line" /usr/bin/python3.11 tests/test_cli.py

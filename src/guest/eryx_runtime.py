@@ -315,8 +315,13 @@ def _report_exit(exc):
     report(EXIT_CODE, str(status))
 
 
-def _report_result(namespace):
-    if "result" not in namespace:
+_NO_RESULT = object()
+
+
+def _report_result(namespace, before):
+    """Reports `result` when this execution assigned it (a session keeps the
+    last one, which an execution that does not set it must not repeat)."""
+    if namespace.get("result", _NO_RESULT) is before:
         return
     try:
         text = json.dumps(namespace["result"], allow_nan=False)
@@ -356,6 +361,7 @@ def execute(source, flags=0):
     text = source.decode("utf-8", "replace")
     linecache.cache[USER_FILE] = (len(text), None, text.splitlines(True), USER_FILE)
     namespace = __main__.__dict__
+    result_before = namespace.get("result", _NO_RESULT)
     _pending.clear()
     try:
         _install_callbacks(namespace)
@@ -374,4 +380,4 @@ def execute(source, flags=0):
     except BaseException as exc:
         _report_exception(exc)
     else:
-        _report_result(namespace)
+        _report_result(namespace, result_before)

@@ -28,6 +28,19 @@ void Z_eryxZ_report(struct Z_eryx_instance_t *ctx, u32 key, u32 ptr, u32 len) {
     VM_IMPORT_RETURN_VOID(vm);
 }
 
+/* A guest string copied into `small` when it fits (the common case: no
+ * allocation per trace event), else into the heap; *heap is what to free. */
+static char *guest_string_buffered(eryx_vm *vm, u32 ptr, u32 len, char *small, size_t cap,
+                                   char **heap) {
+    *heap = NULL;
+    if (len >= cap) return *heap = guest_string(vm, ptr, len);
+    const uint8_t *data = vm_mem(vm, ptr, len);
+    if (!data) return NULL;
+    memcpy(small, data, len);
+    small[len] = '\0';
+    return small;
+}
+
 /* trace(kind, lineno, a, alen, b, blen): a line, call, return or exception
  * event of the user's code; a is the function or exception type, b the
  * exception message. */
@@ -38,17 +51,19 @@ void Z_eryxZ_trace(struct Z_eryx_instance_t *ctx, u32 kind, u32 lineno, u32 a, u
     exec_state *exec = sandbox_exec_state(vm);
     if (exec && kind <= ERYX_TRACE_EXCEPTION) {
         eryx_trace_event event = {.kind = (eryx_trace_kind)kind, .lineno = (int)lineno};
-        char *first = kind == ERYX_TRACE_LINE ? NULL : guest_string(vm, a, alen);
-        char *second = kind == ERYX_TRACE_EXCEPTION ? guest_string(vm, b, blen) : NULL;
+        char small_a[256], small_b[256], *heap_a = NULL, *heap_b = NULL;
+        const char *first = kind == ERYX_TRACE_LINE
+                                ? NULL
+                                : guest_string_buffered(vm, a, alen, small_a, sizeof small_a, &heap_a);
         if (kind == ERYX_TRACE_EXCEPTION) {
             event.exc_type = first;
-            event.exc_message = second;
+            event.exc_message = guest_string_buffered(vm, b, blen, small_b, sizeof small_b, &heap_b);
         } else {
             event.function = first;
         }
         if (kind == ERYX_TRACE_LINE || first) trace_emit(&exec->trace, exec->result, &event);
-        free(first);
-        free(second);
+        free(heap_a);
+        free(heap_b);
     }
     VM_IMPORT_RETURN_VOID(vm);
 }
