@@ -104,7 +104,8 @@ int main(int argc, char **argv) {
     printf("alive_sandboxes %d %d\n", ALIVE, ALIVE);
     printf("idle_private_kib %.1f %.1f\n", (double)(after - before) / ALIVE,
            (double)(after - before) / ALIVE);
-    for (int i = 0; i < ALIVE; i++) eryx_sandbox_free(alive[i]);
+    for (int i = 0; i < ALIVE; i++)
+        eryx_sandbox_free(alive[i]);
     free(samples);
     return 0;
 }

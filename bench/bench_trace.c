@@ -24,7 +24,8 @@ static void complete_now(void *ud, eryx_call *call, const char *args) {
 }
 
 #define FIB "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
-#define TIMED(body) "import time\nstart = time.perf_counter()\n" body "result = time.perf_counter() - start\n"
+#define TIMED(body)                                                                                \
+    "import time\nstart = time.perf_counter()\n" body "result = time.perf_counter() - start\n"
 
 /* Best time reported by `code` (its `result`, seconds) over `runs` runs. */
 static double best(eryx_sandbox *sb, const char *code, int trace, int runs) {
@@ -59,11 +60,12 @@ int main(void) {
     eryx_config_free(c);
 
     const char *fib = FIB TIMED("fib(25)\n");
-    const char *settrace = FIB "import sys\ndef tracer(frame, event, arg):\n    return tracer\n"
-                               TIMED("sys.settrace(tracer)\nfib(25)\nsys.settrace(None)\n");
+    const char *settrace =
+        FIB "import sys\ndef tracer(frame, event, arg):\n    return tracer\n" TIMED(
+            "sys.settrace(tracer)\nfib(25)\nsys.settrace(None)\n");
     const char *calls = TIMED("for _ in range(20000):\n    await noop()\n");
-    const char *loop = "import asyncio\nasync def local():\n    return 1\n"
-                       TIMED("for _ in range(20000):\n    await local()\n");
+    const char *loop = "import asyncio\nasync def local():\n    return 1\n" TIMED(
+        "for _ in range(20000):\n    await local()\n");
 
     double untraced = best(sb, fib, -1, 5);
     events = 0;

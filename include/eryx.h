@@ -233,8 +233,8 @@ eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *le
 /* Replaces the session's state with a snapshot. A blob from another build,
  * truncated, corrupted or random gives ERYX_EINVAL with a message in errbuf
  * (if not NULL) and leaves the session as it was. */
-eryx_status eryx_sandbox_restore(eryx_sandbox *sandbox, const void *blob, size_t len,
-                                 char *errbuf, size_t errlen);
+eryx_status eryx_sandbox_restore(eryx_sandbox *sandbox, const void *blob, size_t len, char *errbuf,
+                                 size_t errlen);
 
 /* ======================================================================
  * Execution.

@@ -53,8 +53,10 @@ static int run_tests(const test_case *tests, size_t n, const char *filter) {
         tests[i].fn();
         printf("%s %s\n", check_failures ? "FAIL" : "ok  ", tests[i].name);
         fflush(stdout);
-        if (check_failures) failed++;
-        else passed++;
+        if (check_failures)
+            failed++;
+        else
+            passed++;
     }
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

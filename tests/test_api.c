@@ -43,7 +43,9 @@ static eryx_result *run_in(eryx_sandbox *sandbox, const char *code) {
     return r;
 }
 
-static eryx_result *run(const char *code) { return run_in(shared_sandbox, code); }
+static eryx_result *run(const char *code) {
+    return run_in(shared_sandbox, code);
+}
 
 /* Runs code, checks it succeeded and printed `expected` on stdout. */
 static void expect_output(const char *code, const char *expected) {
@@ -133,10 +135,13 @@ static void test_memory_limit_below_image(void) {
 
 /* ---- execution basics ---- */
 
-static void test_hello(void) { expect_output("print('hello')", "hello\n"); }
+static void test_hello(void) {
+    expect_output("print('hello')", "hello\n");
+}
 
 static void test_stdout_stderr_separate(void) {
-    eryx_result *r = run("import sys\nprint('out1')\nprint('err1', file=sys.stderr)\nprint('out2')");
+    eryx_result *r =
+        run("import sys\nprint('out1')\nprint('err1', file=sys.stderr)\nprint('out2')");
     CHECK_STR(eryx_result_stdout(r, NULL), "out1\nout2\n");
     CHECK_STR(eryx_result_stderr(r, NULL), "err1\n");
     eryx_result_free(r);
@@ -193,11 +198,12 @@ static void test_top_level_await(void) {
 }
 
 static void test_asyncio_run_and_gather(void) {
-    expect_output("import asyncio\n"
-                  "async def work(i):\n    await asyncio.sleep(0.01 * (3 - i))\n    return i\n"
-                  "async def main():\n    return await asyncio.gather(*(work(i) for i in range(3)))\n"
-                  "print(asyncio.run(main()))",
-                  "[0, 1, 2]\n");
+    expect_output(
+        "import asyncio\n"
+        "async def work(i):\n    await asyncio.sleep(0.01 * (3 - i))\n    return i\n"
+        "async def main():\n    return await asyncio.gather(*(work(i) for i in range(3)))\n"
+        "print(asyncio.run(main()))",
+        "[0, 1, 2]\n");
 }
 
 static void test_stateless_runs(void) {
@@ -214,12 +220,11 @@ static void test_exception(void) {
     CHECK_STR(eryx_result_error_type(r), "ZeroDivisionError");
     CHECK_STR(eryx_result_error_message(r), "division by zero");
     CHECK(eryx_result_error_lineno(r) == 3);
-    CHECK_STR(eryx_result_error_traceback(r),
-              "Traceback (most recent call last):\n"
-              "  File \"<user>\", line 3, in <module>\n"
-              "    z = x / y\n"
-              "        ~~^~~\n"
-              "ZeroDivisionError: division by zero\n");
+    CHECK_STR(eryx_result_error_traceback(r), "Traceback (most recent call last):\n"
+                                              "  File \"<user>\", line 3, in <module>\n"
+                                              "    z = x / y\n"
+                                              "        ~~^~~\n"
+                                              "ZeroDivisionError: division by zero\n");
     char *json = eryx_result_to_json(r);
     CHECK_CONTAINS(json, "\"kind\": \"exception\"");
     CHECK_CONTAINS(json, "\"lineno\": 3");
@@ -294,7 +299,7 @@ static void test_timeout(void) {
     eryx_sandbox *s = new_sandbox(0.5, 0, 0);
     expect_timeout(s, "while True: pass", 0.5);
     expect_timeout(s, "import time\ntime.sleep(100)", 0.5);
-    expect_timeout(s, "x = 7 ** (10 ** 9)", 0.5);                        /* one C call */
+    expect_timeout(s, "x = 7 ** (10 ** 9)", 0.5);                            /* one C call */
     expect_timeout(s, "import re\nre.match('(a+)+$', 'a' * 64 + 'b')", 0.5); /* backtracking */
     expect_timeout(s, "import asyncio\nawait asyncio.sleep(100)", 0.5);
     eryx_result *r = run_in(s, "print('healthy')");
@@ -324,8 +329,8 @@ static void test_memory_limit(void) {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         eryx_result *r = run_in(s, cases[i]);
         eryx_error_kind kind = eryx_result_error_kind(r);
-        bool memory_error = kind == ERYX_ERROR_EXCEPTION &&
-                            !strcmp(eryx_result_error_type(r), "MemoryError");
+        bool memory_error =
+            kind == ERYX_ERROR_EXCEPTION && !strcmp(eryx_result_error_type(r), "MemoryError");
         if (!memory_error && kind != ERYX_ERROR_MEMORY) {
             fprintf(stderr, "    %s: kind %d %s\n", cases[i], kind,
                     eryx_result_error_message(r) ? eryx_result_error_message(r) : "");
@@ -402,7 +407,8 @@ static void test_huge_source(void) {
     size_t n = 10u << 20;
     char *code = malloc(n + 1);
     const char *line = "x = 1 + 1\n";
-    for (size_t i = 0; i < n; i++) code[i] = line[i % 10];
+    for (size_t i = 0; i < n; i++)
+        code[i] = line[i % 10];
     code[n] = '\0';
     memcpy(code + n - 20, "\nprint('end', x)  #\n", 20);
     eryx_result *r = NULL;
@@ -422,8 +428,9 @@ static void test_no_host_files(void) {
     expect_exception("open('/lib/python3.11/os.pyc', 'w')", "OSError", NULL);
     expect_exception("open('../../../../etc/hostname')", "FileNotFoundError", NULL);
     expect_output("import os\nprint(sorted(os.listdir('/')))", "['lib']\n");
-    expect_output("import os\nprint(os.getcwd() in ('/', ''), len(os.listdir('/lib/python3.11')) > 100)",
-                  "True True\n");
+    expect_output(
+        "import os\nprint(os.getcwd() in ('/', ''), len(os.listdir('/lib/python3.11')) > 100)",
+        "True True\n");
 }
 
 static void test_no_environment(void) {

@@ -235,7 +235,8 @@ static void test_unknown_and_bad_arguments(void) {
                             "    except Exception as e:\n        out.append(type(e).__name__)\n"
                             "result = out");
     CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
-    CHECK_STR(eryx_result_json(r), "[\"CallbackError\", \"TypeError\", \"TypeError\", \"TypeError\"]");
+    CHECK_STR(eryx_result_json(r),
+              "[\"CallbackError\", \"TypeError\", \"TypeError\", \"TypeError\"]");
     CHECK(eryx_result_callback_invocations(r) == 0);
     eryx_result_free(r);
     eryx_sandbox_free(s);
@@ -378,8 +379,9 @@ static void test_trace_gather_durations(void) {
     eryx_config_set_trace(c, NULL, NULL, 1);
     eryx_sandbox *s = make(c);
     eryx_config_free(c);
-    eryx_result *r = run(s, "import asyncio\nasync def task(i):\n    v = await slow()\n"
-                            "    return i\nresult = await asyncio.gather(task(1), task(2), task(3))\n");
+    eryx_result *r =
+        run(s, "import asyncio\nasync def task(i):\n    v = await slow()\n"
+               "    return i\nresult = await asyncio.gather(task(1), task(2), task(3))\n");
     CHECK_STR(eryx_result_json(r), "[1, 2, 3]");
     int starts = 0, ends = 0, lines_in_task = 0;
     for (size_t i = 0; i < eryx_result_trace_count(r); i++) {
@@ -420,7 +422,7 @@ typedef struct {
     char out[1 << 16], err[1 << 16];
     size_t out_len, err_len;
     int chunks, split_utf8, last_split; /* last_split: chunk number of the last split */
-    char order[64]; /* 'o'/'e' per chunk */
+    char order[64];                     /* 'o'/'e' per chunk */
 } stream_log;
 
 static void on_output(void *ud, eryx_stream stream, const char *data, size_t len) {
@@ -433,8 +435,8 @@ static void on_output(void *ud, eryx_stream stream, const char *data, size_t len
     l->chunks++;
     /* A chunk must not end inside a UTF-8 sequence. */
     unsigned char last = len ? (unsigned char)data[len - 1] : 0;
-    bool split = last >= 0xC0 ||
-                 (len >= 2 && (unsigned char)data[len - 2] >= 0xE0 && (last & 0xC0) == 0x80);
+    bool split =
+        last >= 0xC0 || (len >= 2 && (unsigned char)data[len - 2] >= 0xE0 && (last & 0xC0) == 0x80);
     if (split) {
         l->split_utf8++;
         l->last_split = l->chunks;

@@ -51,8 +51,12 @@ static eryx_sandbox *create(const eryx_config *c, bool session) {
     return s;
 }
 
-static eryx_sandbox *new_session(void) { return create(NULL, true); }
-static eryx_sandbox *new_stateless(void) { return create(NULL, false); }
+static eryx_sandbox *new_session(void) {
+    return create(NULL, true);
+}
+static eryx_sandbox *new_stateless(void) {
+    return create(NULL, false);
+}
 
 static eryx_sandbox *session_with(eryx_config *c) {
     eryx_sandbox *s = create(c, true);
@@ -70,8 +74,7 @@ static eryx_result *run(eryx_sandbox *s, const char *code) {
 static void describe_failure(const char *code, const eryx_result *r) {
     const char *msg = eryx_result_error_message(r), *tb = eryx_result_error_traceback(r);
     fprintf(stderr, "    code: %s\n    error: %s %s\n%s", code,
-            eryx_error_kind_name(eryx_result_error_kind(r)) ?: "-", msg ? msg : "",
-            tb ? tb : "");
+            eryx_error_kind_name(eryx_result_error_kind(r)) ?: "-", msg ? msg : "", tb ? tb : "");
 }
 
 /* Runs code, checks that it succeeded, printed exactly `expected` and did
@@ -109,8 +112,10 @@ static void describe_failure(const char *code, const eryx_result *r) {
     do {                                                                                           \
         char *json_ = eryx_result_to_json(r);                                                      \
         CHECK(json_ != NULL);                                                                      \
-        if (expected) CHECK_CONTAINS(json_, "\"session_reset\": true");                            \
-        else CHECK(json_ && !strstr(json_, "session_reset"));                                      \
+        if (expected)                                                                              \
+            CHECK_CONTAINS(json_, "\"session_reset\": true");                                      \
+        else                                                                                       \
+            CHECK(json_ && !strstr(json_, "session_reset"));                                       \
         eryx_free(json_);                                                                          \
     } while (0)
 
@@ -409,7 +414,9 @@ static void test_reset_stateless(void) {
     eryx_sandbox_free(s);
 }
 
-static void test_reset_null(void) { CHECK(eryx_sandbox_reset(NULL) == ERYX_EINVAL); }
+static void test_reset_null(void) {
+    CHECK(eryx_sandbox_reset(NULL) == ERYX_EINVAL);
+}
 
 static void test_reset_busy(void) {
     atomic_int started = 0;
@@ -449,12 +456,14 @@ static eryx_result *cancel_case(eryx_sandbox *s, atomic_int *started, const char
     CHECK(wait_flag(started, 10000));
     if (call_wait) {
         double end = now_ms() + 10000;
-        while (!atomic_load(&kept_call) && now_ms() < end) sleep_ms(1);
+        while (!atomic_load(&kept_call) && now_ms() < end)
+            sleep_ms(1);
         CHECK(atomic_load(&kept_call) != NULL);
     }
     sleep_ms(100);
     double t0 = now_ms();
-    for (int i = 0; i < cancels; i++) eryx_sandbox_cancel(s);
+    for (int i = 0; i < cancels; i++)
+        eryx_sandbox_cancel(s);
     pthread_join(b.thread, NULL);
     double elapsed = b.end_ms - t0;
     printf("    cancel %s: stopped %.2f ms after the cancel\n", label, elapsed);
@@ -633,26 +642,33 @@ static void *stress_main(void *arg) {
              * is so loaded that one really took 50 ms (then it is counted). */
             if (what != TIMEOUT && eryx_result_duration_ms(r) < 50)
                 stress_fail(w, i, code, r, "timed out before the deadline");
-            else if (w->session && !reset) stress_fail(w, i, code, r, "timed out, not reset");
-            else w->timeouts++;
+            else if (w->session && !reset)
+                stress_fail(w, i, code, r, "timed out, not reset");
+            else
+                w->timeouts++;
             if (what != TIMEOUT) w->late++;
         } else if (what == TIMEOUT) {
             stress_fail(w, i, code, r, "expected a timeout");
         } else if (what == EXC) {
-            if (kind != ERYX_ERROR_EXCEPTION) stress_fail(w, i, code, r, "expected ValueError");
+            if (kind != ERYX_ERROR_EXCEPTION)
+                stress_fail(w, i, code, r, "expected ValueError");
             else {
                 char msg[32];
                 snprintf(msg, sizeof msg, "v%d", i);
                 const char *type = eryx_result_error_type(r), *m = eryx_result_error_message(r);
                 if (!type || strcmp(type, "ValueError") || !m || strcmp(m, msg) || reset)
                     stress_fail(w, i, code, r, "wrong exception");
-                else w->exceptions++;
+                else
+                    w->exceptions++;
             }
         } else {
             const char *out = eryx_result_stdout(r, NULL);
-            if (kind != ERYX_ERROR_NONE || reset) stress_fail(w, i, code, r, "expected success");
-            else if (!out || strcmp(out, expected)) stress_fail(w, i, code, r, "wrong output");
-            else w->ok++;
+            if (kind != ERYX_ERROR_NONE || reset)
+                stress_fail(w, i, code, r, "expected success");
+            else if (!out || strcmp(out, expected))
+                stress_fail(w, i, code, r, "wrong output");
+            else
+                w->ok++;
             if (kind == ERYX_ERROR_NONE) total += i;
         }
         if (reset) total = 0;
@@ -693,17 +709,18 @@ static void test_stress(void) {
     double t0 = now_ms();
     pthread_t threads[STRESS_THREADS], canceller;
     stress_canceller cc = {.workers = w};
-    for (int i = 0; i < STRESS_THREADS; i++) pthread_create(&threads[i], NULL, stress_main, &w[i]);
+    for (int i = 0; i < STRESS_THREADS; i++)
+        pthread_create(&threads[i], NULL, stress_main, &w[i]);
     pthread_create(&canceller, NULL, cancel_main, &cc);
-    for (int i = 0; i < STRESS_THREADS; i++) pthread_join(threads[i], NULL);
+    for (int i = 0; i < STRESS_THREADS; i++)
+        pthread_join(threads[i], NULL);
     pthread_join(canceller, NULL);
     int ok = 0, exc = 0, timeouts = 0, cancelled = 0, resets = 0, bad = 0, late = 0;
     for (int i = 0; i < STRESS_THREADS; i++) {
         ok += w[i].ok, exc += w[i].exceptions, timeouts += w[i].timeouts;
         cancelled += w[i].cancelled, resets += w[i].resets, bad += w[i].bad, late += w[i].late;
         if (w[i].bad) fprintf(stderr, "    %d bad: %s\n", w[i].bad, w[i].first_bad);
-        CHECK(w[i].ok + w[i].exceptions + w[i].timeouts + w[i].cancelled + w[i].bad ==
-              STRESS_RUNS);
+        CHECK(w[i].ok + w[i].exceptions + w[i].timeouts + w[i].cancelled + w[i].bad == STRESS_RUNS);
         CHECK(w[i].bad == 0);
         eryx_sandbox_free(w[i].s);
     }
@@ -844,8 +861,8 @@ static void expect_restore_fails(restore_target *t, const void *blob, size_t len
     restore_attempts++;
     eryx_status st = eryx_sandbox_restore(t->s, blob, len, err, sizeof err);
     if (err[0]) note_message(err);
-    if (st != ERYX_EINVAL) fprintf(stderr, "    restore of %s gave %s\n", what,
-                                   eryx_status_string(st));
+    if (st != ERYX_EINVAL)
+        fprintf(stderr, "    restore of %s gave %s\n", what, eryx_status_string(st));
     CHECK(st == ERYX_EINVAL);
     if (!err[0]) fprintf(stderr, "    no message for %s\n", what);
     CHECK(err[0] != '\0');
@@ -885,7 +902,8 @@ static void test_restore_errors(void) {
      * build identity, sizes, checksum; the start of the payload), then the
      * middle and the end. */
     size_t positions[140], npos = 0;
-    for (size_t i = 0; i < 128 && i < len; i++) positions[npos++] = i;
+    for (size_t i = 0; i < 128 && i < len; i++)
+        positions[npos++] = i;
     size_t more[] = {len / 3, len / 2, len / 2 + 1, 2 * len / 3, len - 2, len - 1};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         if (more[i] < len) positions[npos++] = more[i];
@@ -930,7 +948,8 @@ static void test_restore_errors(void) {
     check_target_intact(&t, "NULL blobs");
 
     printf("    %d bad blobs refused; messages:", restore_attempts);
-    for (int i = 0; i < 8 && restore_messages[i][0]; i++) printf(" \"%s\"", restore_messages[i]);
+    for (int i = 0; i < 8 && restore_messages[i][0]; i++)
+        printf(" \"%s\"", restore_messages[i]);
     printf("\n");
 
     /* After all that, the good blob still restores. */
@@ -1005,7 +1024,8 @@ static int run_child(const char *file, const char *code, char **out, char **err)
     if (posix_spawn(&pid, child_path, &fa, NULL, argv, environ) == 0 &&
         waitpid(pid, &status, 0) == pid)
         status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    else status = -1;
+    else
+        status = -1;
     posix_spawn_file_actions_destroy(&fa);
     char **dest[] = {out, err};
     int fds[] = {out_fd, err_fd};
@@ -1068,7 +1088,6 @@ static void test_snapshot_other_process(void) {
     eryx_free(blob);
     eryx_sandbox_free(s);
 }
-
 
 static const test_case tests[] = {
     {"stateless_globals_gone", test_stateless_globals_gone},

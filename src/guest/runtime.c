@@ -82,8 +82,8 @@ static PyObject *type_name(PyObject *type) {
 }
 
 static void trace_exception(int lineno, PyObject *arg) {
-    PyObject *type = PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) == 3 ? PyTuple_GET_ITEM(arg, 0)
-                                                                      : NULL;
+    PyObject *type =
+        PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) == 3 ? PyTuple_GET_ITEM(arg, 0) : NULL;
     PyObject *value = type ? PyTuple_GET_ITEM(arg, 1) : NULL;
     /* Generators and coroutines end by raising these internally. */
     if (!type || !PyType_Check(type) || type == PyExc_StopIteration ||
@@ -109,10 +109,18 @@ static int tracer(PyObject *unused, PyFrameObject *frame, int what, PyObject *ar
     if (mine) {
         int lineno = PyFrame_GetLineNumber(frame);
         switch (what) {
-        case PyTrace_LINE: host_trace(TRACE_LINE, lineno, NULL, 0, NULL, 0); break;
-        case PyTrace_CALL: send_utf8(TRACE_CALL, lineno, code->co_name, NULL); break;
-        case PyTrace_RETURN: send_utf8(TRACE_RETURN, lineno, code->co_name, NULL); break;
-        case PyTrace_EXCEPTION: trace_exception(lineno, arg); break;
+        case PyTrace_LINE:
+            host_trace(TRACE_LINE, lineno, NULL, 0, NULL, 0);
+            break;
+        case PyTrace_CALL:
+            send_utf8(TRACE_CALL, lineno, code->co_name, NULL);
+            break;
+        case PyTrace_RETURN:
+            send_utf8(TRACE_RETURN, lineno, code->co_name, NULL);
+            break;
+        case PyTrace_EXCEPTION:
+            trace_exception(lineno, arg);
+            break;
         }
     }
     Py_DECREF(code);
@@ -200,15 +208,26 @@ static PyMethodDef host_methods[] = {
 };
 
 static struct PyModuleDef host_module = {
-    PyModuleDef_HEAD_INIT, "_eryx_host", "Calls into the eryx host.", -1, host_methods,
-    NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "_eryx_host",
+    "Calls into the eryx host.",
+    -1,
+    host_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
-static PyObject *init_host_module(void) { return PyModule_Create(&host_module); }
+static PyObject *init_host_module(void) {
+    return PyModule_Create(&host_module);
+}
 
 static PyObject *execute_fn; /* _eryx_runtime.execute */
 
-static void report_str(int key, const char *s) { host_report(key, s, strlen(s)); }
+static void report_str(int key, const char *s) {
+    host_report(key, s, strlen(s));
+}
 
 EXPORT(eryx_init) int eryx_init(void) {
     if (PyImport_AppendInittab("_eryx_host", init_host_module) != 0) return 1;
@@ -251,7 +270,9 @@ EXPORT(eryx_init) int eryx_init(void) {
     return 0;
 }
 
-EXPORT(eryx_alloc) void *eryx_alloc(size_t n) { return malloc(n ? n : 1); }
+EXPORT(eryx_alloc) void *eryx_alloc(size_t n) {
+    return malloc(n ? n : 1);
+}
 
 /* flags: bit 0 trace, bit 1 interactive (see eryx_runtime.execute) */
 EXPORT(eryx_execute) void eryx_execute(char *code, size_t len, int flags) {

@@ -14,7 +14,8 @@ static bool reserve(eryx_buf *b, size_t extra) {
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return true;
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     char *data = realloc(b->data, cap);
     if (!data) goto fail;
     b->data = data;
@@ -33,7 +34,9 @@ bool buf_append(eryx_buf *b, const void *data, size_t len) {
     return true;
 }
 
-bool buf_puts(eryx_buf *b, const char *s) { return buf_append(b, s, strlen(s)); }
+bool buf_puts(eryx_buf *b, const char *s) {
+    return buf_append(b, s, strlen(s));
+}
 
 bool buf_printf(eryx_buf *b, const char *fmt, ...) {
     va_list ap;
@@ -53,10 +56,14 @@ size_t utf8_sequence(const unsigned char *s, size_t len) {
     size_t n;
     uint32_t cp;
     if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
-    else return 0;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
     if (len < n) return 0;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -91,11 +98,16 @@ bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
         const char *esc = NULL;
         char hex[8];
         size_t n = 1;
-        if (c == '"') esc = "\\\"";
-        else if (c == '\\') esc = "\\\\";
-        else if (c == '\n') esc = "\\n";
-        else if (c == '\r') esc = "\\r";
-        else if (c == '\t') esc = "\\t";
+        if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c == '\t')
+            esc = "\\t";
         else if (c < 0x20 || c == 0x7F) {
             snprintf(hex, sizeof hex, "\\u%04x", c);
             esc = hex;
@@ -119,8 +131,10 @@ bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
 
 char *buf_take(eryx_buf *b) {
     char *data = b->failed ? NULL : b->data;
-    if (b->failed) free(b->data);
-    else if (!data) data = calloc(1, 1);
+    if (b->failed)
+        free(b->data);
+    else if (!data)
+        data = calloc(1, 1);
     *b = (eryx_buf){0};
     return data;
 }

@@ -41,7 +41,8 @@ static bool valid_name(const char *name) {
 static bool is_json_object(const char *text) {
     size_t len = strlen(text);
     size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) i++;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+        i++;
     return i < len && text[i] == '{' && json_valid(text, len);
 }
 
@@ -117,13 +118,13 @@ typedef struct completion {
 } completion;
 
 struct eryx_call {
-    atomic_int refs;     /* the handler's side and the hub's pending list */
-    call_hub *hub;       /* counted reference */
+    atomic_int refs; /* the handler's side and the hub's pending list */
+    call_hub *hub;   /* counted reference */
     uint32_t id;
     uint64_t generation; /* execution it belongs to */
     uint64_t start_ns, deadline_ns;
     int lineno;
-    bool finished;       /* completed, failed or timed out (under hub->lock) */
+    bool finished; /* completed, failed or timed out (under hub->lock) */
     char *name;
     eryx_call *next_pending;
 };
@@ -200,7 +201,8 @@ static void unlink_pending(call_hub *hub, eryx_call *call) {
  * Returns the list; its references are released outside the lock. */
 static eryx_call *take_pending(call_hub *hub) {
     eryx_call *list = hub->pending;
-    for (eryx_call *c = list; c; c = c->next_pending) c->finished = true;
+    for (eryx_call *c = list; c; c = c->next_pending)
+        c->finished = true;
     hub->pending = NULL;
     return list;
 }
@@ -263,8 +265,10 @@ static void finish(call_hub *hub, eryx_call *call, int status, char *payload, si
                                .name = strdup(call->name),
                                .lineno = call->lineno,
                                .duration_ms = (double)(now_ns() - call->start_ns) / 1e6}};
-    if (hub->tail) hub->tail->next = c;
-    else hub->head = c;
+    if (hub->tail)
+        hub->tail->next = c;
+    else
+        hub->head = c;
     hub->tail = c;
     pthread_cond_broadcast(&hub->ready);
 }
@@ -305,7 +309,9 @@ eryx_status eryx_call_fail(eryx_call *call, const char *message) {
     return ERYX_OK;
 }
 
-const char *eryx_call_name(const eryx_call *call) { return call ? call->name : NULL; }
+const char *eryx_call_name(const eryx_call *call) {
+    return call ? call->name : NULL;
+}
 
 int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json,
                        size_t args_len, int lineno) {
@@ -379,7 +385,8 @@ static uint64_t expire(call_hub *hub, uint64_t now, eryx_call **released) {
 
 static int count_ready(call_hub *hub) {
     int n = 0;
-    for (completion *c = hub->head; c && n < 1000000; c = c->next) n++;
+    for (completion *c = hub->head; c && n < 1000000; c = c->next)
+        n++;
     return n;
 }
 

@@ -52,12 +52,14 @@ void Z_eryxZ_trace(struct Z_eryx_instance_t *ctx, u32 kind, u32 lineno, u32 a, u
     if (exec && kind <= ERYX_TRACE_EXCEPTION) {
         eryx_trace_event event = {.kind = (eryx_trace_kind)kind, .lineno = (int)lineno};
         char small_a[256], small_b[256], *heap_a = NULL, *heap_b = NULL;
-        const char *first = kind == ERYX_TRACE_LINE
-                                ? NULL
-                                : guest_string_buffered(vm, a, alen, small_a, sizeof small_a, &heap_a);
+        const char *first =
+            kind == ERYX_TRACE_LINE
+                ? NULL
+                : guest_string_buffered(vm, a, alen, small_a, sizeof small_a, &heap_a);
         if (kind == ERYX_TRACE_EXCEPTION) {
             event.exc_type = first;
-            event.exc_message = guest_string_buffered(vm, b, blen, small_b, sizeof small_b, &heap_b);
+            event.exc_message =
+                guest_string_buffered(vm, b, blen, small_b, sizeof small_b, &heap_b);
         } else {
             event.function = first;
         }

@@ -32,7 +32,8 @@ void eryx_result_free(eryx_result *r) {
     free(r->error_message);
     free(r->error_traceback);
     free(r->internal_error);
-    for (size_t i = 0; i < r->trace_count; i++) trace_event_clear(&r->trace[i]);
+    for (size_t i = 0; i < r->trace_count; i++)
+        trace_event_clear(&r->trace[i]);
     free(r->trace);
     free(r);
 }
@@ -58,14 +59,30 @@ static int parse_int(const char *data, size_t len, int fallback) {
 
 void result_report(eryx_result *r, report_key key, const char *data, size_t len) {
     switch (key) {
-    case REPORT_RESULT_JSON: set_text(&r->result_json, data, len); break;
-    case REPORT_RESULT_ERROR: set_text(&r->result_error, data, len); break;
-    case REPORT_ERROR_TYPE: set_text(&r->error_type, data, len); break;
-    case REPORT_ERROR_MESSAGE: set_text(&r->error_message, data, len); break;
-    case REPORT_ERROR_TRACEBACK: set_text(&r->error_traceback, data, len); break;
-    case REPORT_ERROR_LINENO: r->lineno = parse_int(data, len, 0); break;
-    case REPORT_EXIT_CODE: r->exit_code = parse_int(data, len, -1); break;
-    case REPORT_INTERNAL_ERROR: set_text(&r->internal_error, data, len); break;
+    case REPORT_RESULT_JSON:
+        set_text(&r->result_json, data, len);
+        break;
+    case REPORT_RESULT_ERROR:
+        set_text(&r->result_error, data, len);
+        break;
+    case REPORT_ERROR_TYPE:
+        set_text(&r->error_type, data, len);
+        break;
+    case REPORT_ERROR_MESSAGE:
+        set_text(&r->error_message, data, len);
+        break;
+    case REPORT_ERROR_TRACEBACK:
+        set_text(&r->error_traceback, data, len);
+        break;
+    case REPORT_ERROR_LINENO:
+        r->lineno = parse_int(data, len, 0);
+        break;
+    case REPORT_EXIT_CODE:
+        r->exit_code = parse_int(data, len, -1);
+        break;
+    case REPORT_INTERNAL_ERROR:
+        set_text(&r->internal_error, data, len);
+        break;
     }
 }
 
@@ -80,7 +97,7 @@ void result_fail(eryx_result *r, eryx_error_kind kind, const char *fmt, ...) {
 }
 
 void result_clear_outcome(eryx_result *r) {
-    char **fields[] = {&r->result_json, &r->result_error,    &r->error_type,
+    char **fields[] = {&r->result_json,   &r->result_error,    &r->error_type,
                        &r->error_message, &r->error_traceback, &r->internal_error};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         free(*fields[i]);
@@ -102,10 +119,18 @@ const char *eryx_result_stderr(const eryx_result *r, size_t *len) {
     return r ? r->err.data : NULL;
 }
 
-const char *eryx_result_json(const eryx_result *r) { return r ? r->result_json : NULL; }
-const char *eryx_result_result_error(const eryx_result *r) { return r ? r->result_error : NULL; }
-eryx_error_kind eryx_result_error_kind(const eryx_result *r) { return r ? r->kind : ERYX_ERROR_NONE; }
-const char *eryx_result_error_type(const eryx_result *r) { return r && r->kind ? r->error_type : NULL; }
+const char *eryx_result_json(const eryx_result *r) {
+    return r ? r->result_json : NULL;
+}
+const char *eryx_result_result_error(const eryx_result *r) {
+    return r ? r->result_error : NULL;
+}
+eryx_error_kind eryx_result_error_kind(const eryx_result *r) {
+    return r ? r->kind : ERYX_ERROR_NONE;
+}
+const char *eryx_result_error_type(const eryx_result *r) {
+    return r && r->kind ? r->error_type : NULL;
+}
 const char *eryx_result_error_message(const eryx_result *r) {
     return r && r->kind ? r->error_message : NULL;
 }
@@ -118,30 +143,46 @@ int eryx_result_error_lineno(const eryx_result *r) {
 int eryx_result_exit_code(const eryx_result *r) {
     return r && r->kind == ERYX_ERROR_EXIT ? r->exit_code : -1;
 }
-double eryx_result_duration_ms(const eryx_result *r) { return r ? r->duration_ms : 0; }
-uint64_t eryx_result_peak_memory(const eryx_result *r) { return r ? r->peak_memory : 0; }
+double eryx_result_duration_ms(const eryx_result *r) {
+    return r ? r->duration_ms : 0;
+}
+uint64_t eryx_result_peak_memory(const eryx_result *r) {
+    return r ? r->peak_memory : 0;
+}
 uint64_t eryx_result_callback_invocations(const eryx_result *r) {
     return r ? r->callback_invocations : 0;
 }
 
-size_t eryx_result_trace_count(const eryx_result *r) { return r ? r->trace_count : 0; }
+size_t eryx_result_trace_count(const eryx_result *r) {
+    return r ? r->trace_count : 0;
+}
 
 const eryx_trace_event *eryx_result_trace_event(const eryx_result *r, size_t i) {
     return r && i < r->trace_count ? &r->trace[i] : NULL;
 }
 
-int eryx_result_session_reset(const eryx_result *r) { return r && r->session_reset; }
+int eryx_result_session_reset(const eryx_result *r) {
+    return r && r->session_reset;
+}
 
 const char *eryx_error_kind_name(eryx_error_kind kind) {
     switch (kind) {
-    case ERYX_ERROR_NONE: return NULL;
-    case ERYX_ERROR_EXCEPTION: return "exception";
-    case ERYX_ERROR_TIMEOUT: return "timeout";
-    case ERYX_ERROR_MEMORY: return "memory";
-    case ERYX_ERROR_OUTPUT: return "output";
-    case ERYX_ERROR_EXIT: return "exit";
-    case ERYX_ERROR_CANCELLED: return "cancelled";
-    case ERYX_ERROR_INTERNAL: return "internal";
+    case ERYX_ERROR_NONE:
+        return NULL;
+    case ERYX_ERROR_EXCEPTION:
+        return "exception";
+    case ERYX_ERROR_TIMEOUT:
+        return "timeout";
+    case ERYX_ERROR_MEMORY:
+        return "memory";
+    case ERYX_ERROR_OUTPUT:
+        return "output";
+    case ERYX_ERROR_EXIT:
+        return "exit";
+    case ERYX_ERROR_CANCELLED:
+        return "cancelled";
+    case ERYX_ERROR_INTERNAL:
+        return "internal";
     }
     return "internal";
 }
@@ -176,10 +217,14 @@ char *eryx_result_to_json(const eryx_result *r) {
         buf_puts(&b, ", ");
         json_key_string(&b, "traceback", eryx_result_error_traceback(r));
         int lineno = eryx_result_error_lineno(r), code = eryx_result_exit_code(r);
-        if (lineno > 0) buf_printf(&b, ", \"lineno\": %d", lineno);
-        else buf_puts(&b, ", \"lineno\": null");
-        if (code >= 0) buf_printf(&b, ", \"exit_code\": %d}", code);
-        else buf_puts(&b, ", \"exit_code\": null}");
+        if (lineno > 0)
+            buf_printf(&b, ", \"lineno\": %d", lineno);
+        else
+            buf_puts(&b, ", \"lineno\": null");
+        if (code >= 0)
+            buf_printf(&b, ", \"exit_code\": %d}", code);
+        else
+            buf_puts(&b, ", \"exit_code\": null}");
     }
     buf_printf(&b, ", \"stats\": {\"duration_ms\": %.3f", r->duration_ms);
     buf_printf(&b, ", \"peak_memory_bytes\": %llu, \"callback_invocations\": %llu}",
@@ -197,4 +242,6 @@ char *eryx_result_to_json(const eryx_result *r) {
     return buf_take(&b);
 }
 
-void eryx_free(void *ptr) { free(ptr); }
+void eryx_free(void *ptr) {
+    free(ptr);
+}

@@ -30,8 +30,8 @@ struct eryx_result {
     uint64_t peak_memory, callback_invocations;
     eryx_trace_event *trace; /* collected events, strings owned */
     size_t trace_count, trace_cap;
-    bool trace_collected;    /* collection was on: JSON has "trace" */
-    bool trace_dropped;      /* out of memory while collecting */
+    bool trace_collected; /* collection was on: JSON has "trace" */
+    bool trace_dropped;   /* out of memory while collecting */
     bool session_reset;
 };
 

@@ -19,16 +19,22 @@ static const eryx_config defaults = {
     .max_callbacks = 1000,
 };
 
-
-const char *eryx_version(void) { return ERYX_VERSION " (CPython 3.11)"; }
+const char *eryx_version(void) {
+    return ERYX_VERSION " (CPython 3.11)";
+}
 
 const char *eryx_status_string(eryx_status status) {
     switch (status) {
-    case ERYX_OK: return "ok";
-    case ERYX_EINVAL: return "invalid argument";
-    case ERYX_ENOMEM: return "out of memory";
-    case ERYX_EBUSY: return "sandbox busy with another execution";
-    case ERYX_EINTERNAL: return "sandbox could not be started";
+    case ERYX_OK:
+        return "ok";
+    case ERYX_EINVAL:
+        return "invalid argument";
+    case ERYX_ENOMEM:
+        return "out of memory";
+    case ERYX_EBUSY:
+        return "sandbox busy with another execution";
+    case ERYX_EINTERNAL:
+        return "sandbox could not be started";
     }
     return "unknown status";
 }
@@ -82,8 +88,7 @@ eryx_status eryx_config_add_callback(eryx_config *config, const char *name, cons
                                      const char *parameters_schema, eryx_callback_fn fn,
                                      void *userdata) {
     if (!config) return ERYX_EINVAL;
-    return callback_set_add(&config->callbacks, name, description, parameters_schema, fn,
-                            userdata);
+    return callback_set_add(&config->callbacks, name, description, parameters_schema, fn, userdata);
 }
 
 eryx_status eryx_config_set_callback_timeout(eryx_config *config, double seconds) {
@@ -111,7 +116,9 @@ static void set_error(char *errbuf, size_t errlen, const char *msg) {
     if (errbuf && errlen) snprintf(errbuf, errlen, "%s", msg);
 }
 
-static void wake_calls(void *hub) { call_hub_wake(hub); }
+static void wake_calls(void *hub) {
+    call_hub_wake(hub);
+}
 
 static eryx_status sandbox_create(const eryx_config *config, bool persistent, eryx_sandbox **out,
                                   char *errbuf, size_t errlen) {
@@ -312,7 +319,9 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
         result_fail(r, ERYX_ERROR_TIMEOUT, "execution timed out after %g s",
                     sandbox->config.timeout_s);
         break;
-    case VM_STOP_CANCELLED: result_fail(r, ERYX_ERROR_CANCELLED, "execution cancelled"); break;
+    case VM_STOP_CANCELLED:
+        result_fail(r, ERYX_ERROR_CANCELLED, "execution cancelled");
+        break;
     case VM_STOP_OUTPUT:
         result_fail(r, ERYX_ERROR_OUTPUT, "output limit of %llu bytes reached",
                     (unsigned long long)sandbox->config.output_limit);
@@ -376,8 +385,8 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     r->peak_memory = (uint64_t)vm->peak_pages * VM_PAGE_SIZE;
     classify(sandbox, r, stop, call);
     /* A session keeps its state unless the interpreter was cut off. */
-    if (sandbox->persistent && (stop != VM_RUNNING || r->kind == ERYX_ERROR_INTERNAL ||
-                                r->kind == ERYX_ERROR_MEMORY)) {
+    if (sandbox->persistent &&
+        (stop != VM_RUNNING || r->kind == ERYX_ERROR_INTERNAL || r->kind == ERYX_ERROR_MEMORY)) {
         r->session_reset = true;
         sandbox->dirty = vm_reset(vm) != 0;
     }

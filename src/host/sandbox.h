@@ -34,7 +34,6 @@ struct eryx_config {
     trace_sink trace;
 };
 
-
 /* Output bytes held back because they end inside a UTF-8 sequence. */
 typedef struct {
     char bytes[4];

@@ -74,9 +74,8 @@ eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *le
     uint8_t *out = status == ERYX_OK ? malloc(sizeof(snapshot_header) + packed_len) : NULL;
     if (out && compress2(out + sizeof(snapshot_header), &packed_len, (const Bytef *)raw.data,
                          raw.len, Z_BEST_SPEED) == Z_OK) {
-        snapshot_header h = {.pages = vm->guest.w2c_memory.pages,
-                             .raw_len = raw.len,
-                             .packed_len = packed_len};
+        snapshot_header h = {
+            .pages = vm->guest.w2c_memory.pages, .raw_len = raw.len, .packed_len = packed_len};
         memcpy(h.magic, snapshot_magic, sizeof h.magic);
         memcpy(h.build_id, build_identity, sizeof h.build_id);
         h.crc = (uint32_t)crc32(0, out + sizeof h, (uInt)packed_len);

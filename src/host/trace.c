@@ -17,7 +17,9 @@ static const char *const kind_names[] = {
     [ERYX_TRACE_CALLBACK_END] = "callback_end",
 };
 
-static char *copy(const char *s) { return s ? strdup(s) : NULL; }
+static char *copy(const char *s) {
+    return s ? strdup(s) : NULL;
+}
 
 void trace_event_clear(eryx_trace_event *e) {
     free((char *)e->function);
@@ -69,9 +71,12 @@ bool trace_event_json(eryx_buf *b, const eryx_trace_event *e) {
     const char *name = kind < sizeof kind_names / sizeof *kind_names ? kind_names[kind] : "line";
     buf_printf(b, "{\"event\":\"%s\",\"lineno\":%d", name, e->lineno);
     switch (e->kind) {
-    case ERYX_TRACE_LINE: break;
+    case ERYX_TRACE_LINE:
+        break;
     case ERYX_TRACE_CALL:
-    case ERYX_TRACE_RETURN: member(b, "function", e->function); break;
+    case ERYX_TRACE_RETURN:
+        member(b, "function", e->function);
+        break;
     case ERYX_TRACE_EXCEPTION:
         member(b, "type", e->exc_type);
         member(b, "message", e->exc_message);

@@ -42,8 +42,8 @@ uint64_t vm_now_ns(void) {
 static eryx_vm *vm_alloc(uint32_t limit_pages) {
     eryx_vm *vm = calloc(1, sizeof *vm);
     if (!vm) return NULL;
-    vm->reservation = mmap(NULL, VM_RESERVATION, PROT_NONE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    vm->reservation =
+        mmap(NULL, VM_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (vm->reservation == MAP_FAILED) {
         free(vm);
         return NULL;
@@ -281,11 +281,11 @@ static void image_from_blob(void) {
         problem = "truncated";
     } else {
         memcpy(&h, image_blob, sizeof h);
-        if (memcmp(h.magic, image_magic, sizeof image_magic)) problem = "bad magic";
+        if (memcmp(h.magic, image_magic, sizeof image_magic))
+            problem = "bad magic";
         else if (h.guest_size != sizeof(Z_guest_instance_t) || h.wasi_size != sizeof(eryx_wasi))
             problem = "built for another guest";
-        else if (h.header_size < sizeof h + h.guest_size + h.wasi_size ||
-                 h.pages > VM_MAX_PAGES ||
+        else if (h.header_size < sizeof h + h.guest_size + h.wasi_size || h.pages > VM_MAX_PAGES ||
                  (uint64_t)h.header_size + (uint64_t)h.pages * VM_PAGE_SIZE != image_blob_size)
             problem = "inconsistent sizes";
     }
@@ -318,8 +318,10 @@ static void build_image(void) {
         snprintf(image.error, sizeof image.error, "standard library image: %s", err);
         return;
     }
-    if (image_blob_size) image_from_blob();
-    else image_from_init();
+    if (image_blob_size)
+        image_from_blob();
+    else
+        image_from_init();
     if (image.fd < 0) return;
     /* Pointers in the saved struct belong to the process that saved it. */
     image.guest.Z_eryx_instance = NULL;
@@ -341,11 +343,15 @@ uint64_t vm_image_bytes(void) {
     return vm_image_error() ? 0 : (uint64_t)image.pages * VM_PAGE_SIZE;
 }
 
-const uint8_t *vm_image_memory(void) { return vm_image_error() ? NULL : image.memory; }
+const uint8_t *vm_image_memory(void) {
+    return vm_image_error() ? NULL : image.memory;
+}
 
 int vm_image_write(const char *path) {
     if (vm_image_error()) return -1;
-    image_header h = {.header_size = 0, .pages = image.pages, .guest_size = sizeof image.guest,
+    image_header h = {.header_size = 0,
+                      .pages = image.pages,
+                      .guest_size = sizeof image.guest,
                       .wasi_size = sizeof image.wasi};
     memcpy(h.magic, image_magic, sizeof h.magic);
     h.header_size = (uint32_t)((sizeof h + sizeof image.guest + sizeof image.wasi + 4095) & ~4095u);
@@ -379,8 +385,7 @@ static int drop_grown(eryx_vm *vm, size_t current) {
     size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
     if (current <= image_size) return 0;
     return mmap(vm->reservation + image_size, current - image_size, PROT_NONE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-                0) == MAP_FAILED
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED
                ? -1
                : 0;
 }
@@ -389,8 +394,8 @@ static int drop_grown(eryx_vm *vm, size_t current) {
 static int map_image(eryx_vm *vm) {
     size_t image_size = (size_t)image.pages * VM_PAGE_SIZE;
     size_t current = vm->guest.w2c_memory.data ? vm->guest.w2c_memory.size : 0;
-    if (mmap(vm->reservation, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
-             image.fd, image.offset) == MAP_FAILED ||
+    if (mmap(vm->reservation, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, image.fd,
+             image.offset) == MAP_FAILED ||
         drop_grown(vm, current) != 0) {
         return -1;
     }
@@ -411,8 +416,8 @@ static int restore_written_pages(eryx_vm *vm) {
     for (size_t first = 0; first < npages; first += BATCH) {
         size_t n = npages - first < BATCH ? npages - first : BATCH;
         ssize_t want = (ssize_t)(n * sizeof(uint64_t));
-        if (pread(image.pagemap, entries, (size_t)want,
-                  base + (off_t)(first * sizeof(uint64_t))) != want) {
+        if (pread(image.pagemap, entries, (size_t)want, base + (off_t)(first * sizeof(uint64_t))) !=
+            want) {
             return -1;
         }
         for (size_t i = 0; i < n; i++) {

@@ -25,7 +25,7 @@ typedef struct eryx_vm eryx_vm;
 #define VM_PAGE_SIZE 65536u
 /* Guest addresses are a u32 plus a u32 offset, so every access lands in the
  * first 8 GiB: reserving that much makes bounds checks unnecessary. */
-#define VM_RESERVATION (8ull << 30)
+#define VM_RESERVATION   (8ull << 30)
 #define VM_ALTSTACK_SIZE (64u * 1024u)
 /* Faults this far below a thread's stack are that stack overflowing. */
 #define VM_STACK_SLACK (256u * 1024u)
@@ -66,13 +66,13 @@ struct eryx_vm {
     /* Stopping. `stop` is written by other threads (watchdog, cancel) and by
      * imports; the guest thread acts on it. */
     _Atomic int stop;
-    int exit_code;      /* with VM_STOP_EXIT */
-    int in_host;        /* > 0 while a host import runs on the guest thread */
-    int trap_code;      /* wasm_rt_trap_t of the last VM_STOP_TRAP */
+    int exit_code;        /* with VM_STOP_EXIT */
+    int in_host;          /* > 0 while a host import runs on the guest thread */
+    int trap_code;        /* wasm_rt_trap_t of the last VM_STOP_TRAP */
     pthread_mutex_t lock; /* protects `protected` and the sleep condition */
     pthread_cond_t wake;
-    bool protected;     /* linear memory is PROT_NONE to force a stop */
-    bool running;       /* inside vm_call; stops requested otherwise are ignored */
+    bool protected; /* linear memory is PROT_NONE to force a stop */
+    bool running;   /* inside vm_call; stops requested otherwise are ignored */
 
     /* Deadline bookkeeping, owned by watchdog.c under its own lock. */
     struct {
@@ -91,10 +91,10 @@ struct eryx_vm {
 
 /* What the thread running guest code needs to reach from traps and signals. */
 typedef struct {
-    eryx_vm *vm;     /* the vm inside vm_call on this thread, or NULL */
-    jmp_buf *jmp;    /* where traps unwind to */
+    eryx_vm *vm;  /* the vm inside vm_call on this thread, or NULL */
+    jmp_buf *jmp; /* where traps unwind to */
     uint8_t *stack_lo, *stack_hi;
-    bool ready;      /* alt-stack and stack bounds set up */
+    bool ready; /* alt-stack and stack bounds set up */
 } vm_thread_state;
 extern _Thread_local vm_thread_state vm_thread;
 

@@ -974,7 +974,8 @@ bool wasi_valid(const eryx_wasi *table, const eryx_vfs *vfs) {
         if (fd < 3 && slot->kind != stdio[fd]) return false;
         if (slot->preopen != (fd == WASI_PREOPEN_FD && slot->kind != WASI_FD_FREE)) return false;
         switch (slot->kind) {
-        case WASI_FD_FREE: break;
+        case WASI_FD_FREE:
+            break;
         case WASI_FD_STDIN:
         case WASI_FD_STDOUT:
         case WASI_FD_STDERR:
@@ -983,11 +984,13 @@ bool wasi_valid(const eryx_wasi *table, const eryx_vfs *vfs) {
         case WASI_FD_DIR:
         case WASI_FD_FILE:
             if (fd < 3 || !vfs || slot->node >= vfs_node_count(vfs) ||
-                vfs_node_kind(vfs, slot->node) != (slot->kind == WASI_FD_DIR ? VFS_DIR : VFS_FILE)) {
+                vfs_node_kind(vfs, slot->node) !=
+                    (slot->kind == WASI_FD_DIR ? VFS_DIR : VFS_FILE)) {
                 return false;
             }
             break;
-        default: return false;
+        default:
+            return false;
         }
     }
     return true;

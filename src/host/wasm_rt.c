@@ -35,15 +35,24 @@ void wasm_rt_trap(wasm_rt_trap_t code) {
 
 const char *wasm_rt_strerror(wasm_rt_trap_t trap) {
     switch (trap) {
-    case WASM_RT_TRAP_NONE: return "no trap";
-    case WASM_RT_TRAP_OOB: return "out of bounds memory access";
-    case WASM_RT_TRAP_INT_OVERFLOW: return "integer overflow";
-    case WASM_RT_TRAP_DIV_BY_ZERO: return "integer divide by zero";
-    case WASM_RT_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
-    case WASM_RT_TRAP_UNREACHABLE: return "unreachable executed";
-    case WASM_RT_TRAP_CALL_INDIRECT: return "indirect call type mismatch";
-    case WASM_RT_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
-    case WASM_RT_TRAP_EXHAUSTION: return "call stack exhausted";
+    case WASM_RT_TRAP_NONE:
+        return "no trap";
+    case WASM_RT_TRAP_OOB:
+        return "out of bounds memory access";
+    case WASM_RT_TRAP_INT_OVERFLOW:
+        return "integer overflow";
+    case WASM_RT_TRAP_DIV_BY_ZERO:
+        return "integer divide by zero";
+    case WASM_RT_TRAP_INVALID_CONVERSION:
+        return "invalid conversion to integer";
+    case WASM_RT_TRAP_UNREACHABLE:
+        return "unreachable executed";
+    case WASM_RT_TRAP_CALL_INDIRECT:
+        return "indirect call type mismatch";
+    case WASM_RT_TRAP_UNCAUGHT_EXCEPTION:
+        return "uncaught exception";
+    case WASM_RT_TRAP_EXHAUSTION:
+        return "call stack exhausted";
     }
     return "unknown trap";
 }
@@ -114,7 +123,9 @@ static void free_altstack(void *stack) {
     munmap(stack, VM_ALTSTACK_SIZE);
 }
 
-static void make_altstack_key(void) { pthread_key_create(&altstack_key, free_altstack); }
+static void make_altstack_key(void) {
+    pthread_key_create(&altstack_key, free_altstack);
+}
 
 bool vm_thread_setup(void) {
     if (vm_thread.ready) return true;
@@ -155,11 +166,17 @@ bool vm_thread_setup(void) {
 static pthread_once_t module_once = PTHREAD_ONCE_INIT;
 
 void wasm_rt_init(void) {}
-bool wasm_rt_is_initialized(void) { return true; }
+bool wasm_rt_is_initialized(void) {
+    return true;
+}
 void wasm_rt_free(void) {}
 
-static void init_module(void) { Z_guest_init_module(); }
-void vm_runtime_init(void) { pthread_once(&module_once, init_module); }
+static void init_module(void) {
+    Z_guest_init_module();
+}
+void vm_runtime_init(void) {
+    pthread_once(&module_once, init_module);
+}
 
 /* ---- function types: interned once, while the module initializes ---- */
 
@@ -179,7 +196,8 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
     ft->results = results;
     va_list ap;
     va_start(ap, results);
-    for (uint32_t i = 0; i < params + results; i++) ft->types[i] = va_arg(ap, wasm_rt_type_t);
+    for (uint32_t i = 0; i < params + results; i++)
+        ft->types[i] = va_arg(ap, wasm_rt_type_t);
     va_end(ap);
     size_t bytes = (params + results) * sizeof(wasm_rt_type_t);
     for (uint32_t i = 0; i < func_type_count; i++) {
@@ -198,8 +216,7 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
 
 /* ---- linear memory ---- */
 
-void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages,
-                             uint32_t max_pages) {
+void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
     eryx_vm *vm = vm_of_memory(memory);
     memory->data = vm->reservation;
     memory->pages = initial_pages;
@@ -229,7 +246,9 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
     return rc == 0 ? old_pages : UINT32_MAX;
 }
 
-void wasm_rt_free_memory(wasm_rt_memory_t *memory) { (void)memory; /* vm_free unmaps */ }
+void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
+    (void)memory; /* vm_free unmaps */
+}
 
 /* ---- tables: the guest's one funcref table is built once per process and
  * shared read-only (split_wasm2c.py makes indirect calls use the caller's
@@ -243,4 +262,6 @@ void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *table, uint32_t ele
     table->max_size = max_elements;
 }
 
-void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *table) { (void)table; }
+void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *table) {
+    (void)table;
+}

@@ -12,7 +12,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
 static eryx_vm *armed; /* singly linked through vm->watch.next */
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
-static int started; /* 1 running, -1 could not start */
+static int started;                 /* 1 running, -1 could not start */
 static uint64_t sleeping_until = 0; /* the watchdog's wake-up time (UINT64_MAX: none) */
 
 static void unlink_vm(eryx_vm *vm) {
