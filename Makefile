@@ -162,12 +162,16 @@ test: deps
 	tests/run.sh
 
 TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/asan/test_api
+	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+$(B)/tests/unit_json: tests/unit_json.c tests/check.h src/host/json.c src/host/json.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_json.c src/host/json.c -lm
 
 $(B)/tests/unit_vfs: tests/unit_vfs.c src/host/vfs.c src/host/vfs.h
 	@mkdir -p $(@D)

@@ -29,7 +29,8 @@ suite() {
     failed=$((failed + f))
 }
 
-suite "vfs unit tests" build/tests/unit_vfs
+suite "vfs unit tests" build/tests/unit_vfs build/stdlib.img
+suite "json unit tests" build/tests/unit_json
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
@@ -37,6 +38,7 @@ suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
+suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

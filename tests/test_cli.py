@@ -7,6 +7,7 @@ Ends with the line "N passed, N failed".
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -491,6 +492,36 @@ def callback_killed_at_exit():
         expect(elapsed < 10, "took %.2f s" % elapsed)
         pids = read_pids(d)
         expect(pids and all(map(process_gone, pids)), "processes left running: %r" % pids)
+
+
+@test
+def callback_commands_killed_on_signal():
+    # Commands run in process groups of their own, out of reach of Ctrl-C:
+    # a signal cancels the execution, the commands are killed, and eryx ends
+    # by that signal.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.Popen([ERYX, "run", "--callback",
+                                  "slow=echo $$ > %s/pid; exec sleep 30" % d,
+                                  "-c", "print('go', flush=True)\nawait slow()"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            try:
+                expect_eq(p.stdout.readline(), b"go\n", "started")
+                deadline = time.monotonic() + 10
+                while not os.listdir(d) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                time.sleep(0.1)
+                p.send_signal(sig)
+                status = p.wait(timeout=10)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                p.stdout.close()
+                p.stderr.close()
+            expect_eq(status, -sig, "ended by the signal")
+            pids = read_pids(d)
+            expect(pids and all(map(process_gone, pids)), "processes left running: %r" % pids)
 
 
 @test

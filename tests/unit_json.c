@@ -55,6 +55,7 @@ static void check_cases(const text *cases, size_t n, bool valid) {
     }
 }
 
+/* Texts that are JSON: scalars at the top, nesting, escapes, UTF-8, big numbers. */
 static void test_valid_texts(void) {
     static const text cases[] = {
         T("null"),
@@ -90,6 +91,8 @@ static void test_valid_texts(void) {
     check_cases(cases, sizeof cases / sizeof cases[0], true);
 }
 
+/* Texts that are not: extensions, bad numbers, bad escapes and UTF-8, BOM,
+ * NUL bytes, truncation, trailing garbage, empty input. */
 static void test_invalid_texts(void) {
     static const text cases[] = {
         T(""),
@@ -210,6 +213,7 @@ static void check_string(text src, const char *expected, size_t len) {
 
 #define CHECK_STRING(src, expected) check_string((text)T(src), expected, sizeof(expected) - 1)
 
+/* Escapes and UTF-8 decode to the right bytes; lone surrogates to U+FFFD. */
 static void test_escapes(void) {
     CHECK_STRING("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t");
     CHECK_STRING("\"\\u0041\\u00e9\\u00E9\\u20ac\"", "A\xC3\xA9\xC3\xA9\xE2\x82\xAC");
@@ -247,6 +251,8 @@ static double number_of(const char *src) {
     return d;
 }
 
+/* Numbers: exact text, correctly rounded doubles, overflow and underflow,
+ * thousands of digits, independence from the C locale. */
 static void test_numbers(void) {
     CHECK(number_of("0") == 0 && !signbit(number_of("0")));
     CHECK(number_of("-0") == 0 && signbit(number_of("-0")));
@@ -306,6 +312,8 @@ static text nested(size_t depth, bool objects) {
     return (text){s, len};
 }
 
+/* JSON_MAX_DEPTH levels parse; one more fails; far more fail without
+ * exhausting the stack. */
 static void test_deep_nesting(void) {
     for (int objects = 0; objects <= 1; objects++) {
         char err[128];
@@ -337,6 +345,7 @@ static void test_deep_nesting(void) {
     free(s);
 }
 
+/* Accessors: order, duplicates, keys with NUL, wrong types, source spans. */
 static void test_accessors(void) {
     const char *src = "{\"b\": [1, \"two\", null, true, false], \"a\": {\"x\": -1.50}, "
                       "\"k\\u0000ey\": 7, \"dup\": 1, \"dup\": 2}";
@@ -393,6 +402,7 @@ static void test_accessors(void) {
     json_free(NULL);
 }
 
+/* A wide array: growth of the element list. */
 static void test_large_array(void) {
     size_t n = 200000;
     char *s = malloc(n * 2 + 2), *p = s;
@@ -423,6 +433,7 @@ static void check_round_trip(const char *s, size_t len) {
     free(q);
 }
 
+/* json_quote: escapes, U+FFFD for invalid UTF-8, round trips. */
 static void test_quote(void) {
     size_t len;
     char *q = json_quote("a\"b\\c\n\t\x01\x1f\x7f", 10, &len);
@@ -454,6 +465,7 @@ static void test_quote(void) {
     }
 }
 
+/* Runs the tests whose name contains argv[1] (all without it). */
 int main(int argc, char **argv) {
     static const test_case tests[] = {
         {"valid_texts", test_valid_texts},

@@ -57,7 +57,8 @@ static const char help_text[] =
     "                        else a string (less one trailing newline; at most\n"
     "                        16 MiB). Otherwise CallbackError is raised with its\n"
     "                        stderr as the message. Calls gathered with asyncio run\n"
-    "                        concurrently.\n"
+    "                        concurrently. Commands still running when the code\n"
+    "                        ends, or on Ctrl-C or SIGTERM, are killed.\n"
     "  --callback-timeout SECONDS\n"
     "                        time limit per callback call (default 10, 0 for none):\n"
     "                        the call raises TimeoutError and the command is killed\n"
@@ -115,6 +116,9 @@ int main(int argc, char **argv) {
     /* A reader that goes away must give EPIPE from write (handled as a quiet
      * end), not kill the process. */
     signal(SIGPIPE, SIG_IGN);
+    /* An ignored SIGCHLD is inherited across exec and would make the
+     * kernel reap callback commands before we can read their exit status. */
+    signal(SIGCHLD, SIG_DFL);
 
     if (argc < 2) return print_help(stderr, EC_USAGE);
     const char *arg = argv[1];

@@ -15,18 +15,15 @@
  * try, async) or a decorator starts a block, which ends with a blank line.
  * At end of input what was typed runs. Anything else is complete.
  *
- * Ctrl-C: the SIGINT handler only writes a byte to a self-pipe (the one
- * thing it can do safely). While an input runs, a watcher thread reads that
- * pipe and calls eryx_sandbox_cancel (thread-safe, but not documented as
- * async-signal-safe, hence not from the handler); at the prompt the line
- * reader polls the same pipe and discards the input typed so far. A
- * cancelled execution resets the session, and the REPL says so. Ctrl-D at
- * the prompt, or exit() / sys.exit(n), leaves (with status n).
+ * Ctrl-C (interrupt.h): while an input runs, it cancels the execution (a
+ * cancelled execution resets the session, and the REPL says so); at the
+ * prompt it discards the input typed so far, the line reader polling the
+ * signal self-pipe together with stdin. Ctrl-D at the prompt, or exit() /
+ * sys.exit(n), leaves (with status n). SIGTERM and SIGHUP end the REPL, once
+ * the running input is cancelled and its callback commands are killed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +31,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "io.h"
 #include "options.h"
 #include "shell_callback.h"
@@ -149,28 +147,6 @@ static enum input_state scan_line(struct input_scan *s, const char *p, size_t le
  * Reading lines, interruptibly
  * ====================================================================== */
 
-/* Write end of the SIGINT self-pipe: the only global, because a signal
- * handler has no other way to find it. Set before the handler is
- * installed, reset after it is removed. */
-static volatile sig_atomic_t sigint_write_fd = -1;
-
-/* The SIGINT handler: one byte into the self-pipe (write is
- * async-signal-safe; a full pipe already says "interrupted"). */
-static void on_sigint(int sig) {
-    (void)sig;
-    int saved = errno;
-    ssize_t n = write(sigint_write_fd, "", 1);
-    (void)n;
-    errno = saved;
-}
-
-/* Reads all pending bytes of a non-blocking pipe. */
-static void drain(int fd) {
-    char buf[64];
-    while (read(fd, buf, sizeof buf) > 0) {
-    }
-}
-
 /* Lines from stdin with the ability to stop waiting when Ctrl-C is
  * pressed: poll() on stdin and the self-pipe together, so the wait ends
  * whichever thread the signal was delivered to. */
@@ -185,7 +161,7 @@ enum read_result { READ_LINE, READ_EOF, READ_INTERRUPT, READ_ERROR };
 
 /* The next line (without its newline, NUL-terminated, valid until the next
  * call) in *line and *len. A last line without a newline counts. */
-static enum read_result read_line(struct line_reader *r, int intr_fd, char **line, size_t *len) {
+static enum read_result read_line(struct line_reader *r, char **line, size_t *len) {
     for (;;) {
         /* Nothing read yet: no buffer at all. */
         char *begin = r->buf.data != NULL ? r->buf.data + r->start : NULL;
@@ -207,14 +183,16 @@ static enum read_result read_line(struct line_reader *r, int intr_fd, char **lin
             r->buf.data[avail] = '\0';
             r->start = 0;
         }
-        struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN}, {.fd = intr_fd, .events = POLLIN}};
+        struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN},
+                              {.fd = interrupts_fd(), .events = POLLIN}};
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR) continue; /* the handler's byte is seen next time */
             return READ_ERROR;
         }
         if (p[1].revents != 0) {
-            drain(intr_fd);
-            return READ_INTERRUPT;
+            /* Only SIGINT reaches the pipe while no input runs. */
+            if (interrupts_take() != 0) return READ_INTERRUPT;
+            continue;
         }
         char chunk[4096];
         ssize_t n = read(r->fd, chunk, sizeof chunk);
@@ -239,39 +217,7 @@ struct repl {
     struct shell_callbacks *callbacks;
     struct output_sink sink;
     bool tty;
-    int sigint_pipe[2]; /* the SIGINT self-pipe */
-    int stop_pipe[2];   /* ends the watcher thread */
 };
-
-/* The watcher thread of one execution. */
-struct watcher {
-    struct repl *repl;
-    bool interrupted; /* Ctrl-C seen: keep cancelling until the end */
-};
-
-/* Waits for Ctrl-C (a byte in the self-pipe) or the end of the execution
- * (a byte in the stop pipe). After Ctrl-C it cancels, and cancels again
- * every 50 ms until the end: a cancel that lands before the execution has
- * really started would otherwise be lost. */
-static void *watcher_main(void *arg) {
-    struct watcher *w = arg;
-    struct repl *r = w->repl;
-    for (;;) {
-        struct pollfd p[2] = {{.fd = r->sigint_pipe[0], .events = POLLIN},
-                              {.fd = r->stop_pipe[0], .events = POLLIN}};
-        int ready = poll(p, 2, w->interrupted ? 50 : -1);
-        if (ready < 0) continue;
-        if (p[1].revents != 0) {
-            drain(r->stop_pipe[0]);
-            return NULL;
-        }
-        if (p[0].revents != 0) {
-            drain(r->sigint_pipe[0]);
-            w->interrupted = true;
-        }
-        if (w->interrupted) eryx_sandbox_cancel(r->session);
-    }
-}
 
 /* Reports how an input ended. Sets *leave (and returns the exit status)
  * for sys.exit. */
@@ -301,30 +247,21 @@ static int report(struct repl *r, const eryx_result *result, bool *leave) {
     return EC_OK;
 }
 
-/* Runs one complete input with a watcher thread for Ctrl-C. Returns the
- * exit status when the input asks to leave (*leave set). */
+/* Runs one complete input, cancellable by Ctrl-C. Returns the exit status
+ * when the input asks to leave (*leave set). A signal other than SIGINT
+ * ends the process once the input is over and its callbacks are killed. */
 static int run_input(struct repl *r, const char *code, size_t len, bool *leave) {
-    struct watcher w = {.repl = r};
-    pthread_t thread;
-    sigset_t all, old;
-    sigfillset(&all);
-    /* Signals stay with the main thread; the watcher only polls. Without
-     * a watcher (no thread) the input runs, just not cancellable. */
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    bool watching = pthread_create(&thread, NULL, watcher_main, &w) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-
+    struct interrupt_watch watch;
+    interrupt_watch_begin(&watch, r->session);
     eryx_exec_options options = {.interactive = 1};
     eryx_result *result = NULL;
     eryx_status st = eryx_execute_ex(r->session, code, len, &options, &result);
-    if (watching) {
-        ssize_t n;
-        do
-            n = write(r->stop_pipe[1], "", 1);
-        while (n < 0 && errno == EINTR);
-        pthread_join(thread, NULL);
-    }
+    int sig = interrupt_watch_end(&watch);
     shell_callbacks_abandon(r->callbacks);
+    if (sig != 0 && sig != SIGINT) {
+        shell_callbacks_stop(r->callbacks);
+        interrupts_die(sig);
+    }
     int status = EC_OK;
     if (st != ERYX_OK) {
         fprintf(stderr, "eryx: cannot run the input: %s\n", eryx_status_string(st));
@@ -360,7 +297,7 @@ static int repl_loop(struct repl *r) {
         prompt(r, scan.started ? "... " : ">>> ");
         char *line;
         size_t len;
-        enum read_result got = read_line(&reader, r->sigint_pipe[0], &line, &len);
+        enum read_result got = read_line(&reader, &line, &len);
         if (got == READ_INTERRUPT) {
             write_stream(stderr, r->tty ? "\nKeyboardInterrupt\n" : "KeyboardInterrupt\n",
                          r->tty ? 19 : 18);
@@ -399,39 +336,6 @@ static int repl_loop(struct repl *r) {
     return output_sink_status(&r->sink, status);
 }
 
-/* Creates the two pipes and installs the SIGINT handler. Returns false
- * (after a message) on failure. */
-static bool setup_signals(struct repl *r, struct sigaction *old) {
-    if (pipe2(r->sigint_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        r->sigint_pipe[0] = r->sigint_pipe[1] = -1;
-    } else if (pipe2(r->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        close(r->sigint_pipe[0]);
-        close(r->sigint_pipe[1]);
-        r->sigint_pipe[0] = r->sigint_pipe[1] = -1;
-    }
-    if (r->sigint_pipe[0] < 0) {
-        fprintf(stderr, "eryx: cannot create a pipe: %s\n", strerror(errno));
-        return false;
-    }
-    sigint_write_fd = r->sigint_pipe[1];
-    /* SA_RESTART: reads and writes elsewhere (stdio, the library) carry on;
-     * poll() in the line reader still returns at once. */
-    struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, old);
-    return true;
-}
-
-/* Restores SIGINT and closes the pipes. */
-static void teardown_signals(struct repl *r, const struct sigaction *old) {
-    sigaction(SIGINT, old, NULL);
-    sigint_write_fd = -1;
-    for (int i = 0; i < 2; i++) {
-        close(r->sigint_pipe[i]);
-        close(r->stop_pipe[i]);
-    }
-}
-
 /* Starts the session and runs the loop. */
 static int start_repl(struct cli_options *opts) {
     struct trace_writer *trace = NULL;
@@ -452,10 +356,9 @@ static int start_repl(struct cli_options *opts) {
         return trace_writer_close(trace, EC_FAILURE);
     }
     int status = EC_FAILURE;
-    struct sigaction old;
-    if (setup_signals(&r, &old)) {
+    if (interrupts_install(true)) {
         status = repl_loop(&r);
-        teardown_signals(&r, &old);
+        interrupts_uninstall();
     }
     shell_callbacks_stop(opts->callbacks);
     eryx_sandbox_free(r.session);

@@ -5,6 +5,8 @@
  * and stderr are streamed to ours as it writes them, an uncaught exception
  * prints its traceback at the end, sys.exit(n) exits with n. With --json
  * nothing is streamed; the whole result is printed as one JSON object.
+ * With --callback, SIGINT, SIGTERM and SIGHUP cancel the execution first
+ * (interrupt.h), then end the process the same way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "io.h"
 #include "options.h"
 #include "shell_callback.h"
@@ -89,10 +92,16 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink, c
         return EC_FAILURE;
     }
     eryx_result *result = NULL;
+    struct interrupt_watch watch;
+    interrupt_watch_begin(&watch, sandbox);
     st = eryx_execute(sandbox, code, len, &result);
+    int sig = interrupt_watch_end(&watch);
     /* The execution is over: its callback commands must not outlive the
      * sandbox that their calls belong to. */
     shell_callbacks_stop(opts->callbacks);
+    /* Cancelled by a signal: end as that signal would have ended us, now
+     * that no command is left behind. */
+    if (sig != 0) interrupts_die(sig);
     int status;
     if (st != ERYX_OK) {
         fprintf(stderr, "eryx: cannot run the program: %s\n", eryx_status_string(st));
@@ -137,6 +146,12 @@ static int run_program(struct cli_options *opts) {
         fprintf(stderr, "eryx: cannot set up output streaming\n");
         return trace_writer_close(trace, EC_FAILURE);
     }
+    /* Callback commands run in process groups of their own, out of reach
+     * of Ctrl-C: a signal must cancel the execution so that they are
+     * killed before we go (interrupt.h). Without callbacks nothing is left
+     * behind and signals act as they always did. */
+    if (opts->callbacks != NULL && !interrupts_install(false))
+        return trace_writer_close(trace, EC_FAILURE);
     int status;
     if (opts->code != NULL) {
         status = execute_program(opts, &sink, opts->code, strlen(opts->code));
@@ -147,6 +162,7 @@ static int run_program(struct cli_options *opts) {
                      : EC_FAILURE;
         buffer_free(&program);
     }
+    if (opts->callbacks != NULL) interrupts_uninstall();
     return trace_writer_close(trace, status);
 }
 

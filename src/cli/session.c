@@ -23,6 +23,7 @@
 
 #include "../host/json.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "io.h"
 #include "options.h"
 #include "shell_callback.h"
@@ -114,11 +115,15 @@ static const char *check_request(struct request *req, char *msg, size_t msglen) 
 }
 
 /* Runs a code request; the answer is the result object with the id
- * spliced in as its first member. */
+ * spliced in as its first member. *sig gets the signal that cancelled the
+ * execution (0 if none). */
 static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
-                    const struct request *req, struct buffer *out) {
+                    const struct request *req, struct buffer *out, int *sig) {
     eryx_result *result = NULL;
+    struct interrupt_watch watch;
+    interrupt_watch_begin(&watch, session);
     eryx_status st = eryx_execute(session, req->code, req->code_len, &result);
+    *sig = interrupt_watch_end(&watch);
     /* Callback commands of this execution are no longer waited for. */
     shell_callbacks_abandon(callbacks);
     if (st != ERYX_OK) {
@@ -186,10 +191,10 @@ static bool do_restore(eryx_sandbox *session, const struct request *req, struct 
     return answer_ok(out, req);
 }
 
-/* Handles one non-blank line and builds its answer in `out`. Returns false
- * only when out of memory. */
+/* Handles one non-blank line and builds its answer in `out`; *sig as for
+ * do_code. Returns false only when out of memory. */
 static bool handle_line(eryx_sandbox *session, struct shell_callbacks *callbacks, const char *line,
-                        size_t len, struct buffer *out) {
+                        size_t len, struct buffer *out, int *sig) {
     struct request req = {.id = "null", .id_len = 4};
     char msg[512];
     req.json = json_parse(line, len, msg, sizeof msg);
@@ -210,7 +215,7 @@ static bool handle_line(eryx_sandbox *session, struct shell_callbacks *callbacks
         if (problem != NULL) {
             ok = answer_error(out, &req, problem);
         } else if (req.code != NULL) {
-            ok = do_code(session, callbacks, &req, out);
+            ok = do_code(session, callbacks, &req, out, sig);
         } else if (strcmp(req.op, "reset") == 0) {
             eryx_status st = eryx_sandbox_reset(session);
             ok = st == ERYX_OK ? answer_ok(out, &req)
@@ -232,8 +237,9 @@ static bool is_blank(const char *line, size_t len) {
     return true;
 }
 
-/* The request loop: returns the exit status. */
-static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks) {
+/* The request loop: returns the exit status, and in *sig the signal that
+ * cancelled an execution (the loop ends after its answer). */
+static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *sig) {
     char *line = NULL;
     size_t cap = 0;
     struct buffer out = {0};
@@ -251,7 +257,7 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks) {
         }
         if (is_blank(line, (size_t)n)) continue;
         out.len = 0;
-        if (!handle_line(session, callbacks, line, (size_t)n, &out) ||
+        if (!handle_line(session, callbacks, line, (size_t)n, &out, sig) ||
             !buffer_append(&out, "\n", 1)) {
             fprintf(stderr, "eryx: out of memory\n");
             status = EC_FAILURE;
@@ -263,6 +269,7 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks) {
             status = check_write(err, "stdout", status);
             break;
         }
+        if (*sig != 0) break;
     }
     free(line);
     buffer_free(&out);
@@ -297,8 +304,16 @@ int cmd_session(int argc, char **argv) {
             status = EC_FAILURE;
             break;
         }
-        status = serve(session, opts.callbacks);
+        /* As in run: with callbacks, signals cancel first (interrupt.h). */
+        int sig = 0;
+        if (opts.callbacks != NULL && !interrupts_install(false)) {
+            status = EC_FAILURE;
+        } else {
+            status = serve(session, opts.callbacks, &sig);
+            if (opts.callbacks != NULL) interrupts_uninstall();
+        }
         shell_callbacks_stop(opts.callbacks);
+        if (sig != 0) interrupts_die(sig);
         eryx_sandbox_free(session);
         break;
     }

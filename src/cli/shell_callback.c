@@ -230,8 +230,9 @@ static void job_reap_now(struct job *j) {
 static void shell_callback_invoke(void *userdata, eryx_call *call, const char *args_json) {
     struct shell_command *cmd = userdata;
     struct shell_callbacks *set = cmd->set;
+    if (args_json == NULL) args_json = "{}";
     struct job *j = calloc(1, sizeof *j);
-    size_t args_len = args_json != NULL ? strlen(args_json) : 0;
+    size_t args_len = strlen(args_json);
     char *input = j != NULL ? malloc(args_len + 1) : NULL;
     if (input == NULL) {
         free(j);
@@ -416,7 +417,8 @@ static int next_timeout_ms(const struct job *active, double now) {
     for (const struct job *j = active; j != NULL; j = j->next) {
         double at = -1;
         if (j->end == END_NONE && j->deadline > 0) at = j->deadline;
-        if (!j->reaped && j->fds[1] < 0 && j->fds[2] < 0) at = j->next_reap;
+        if (!j->reaped && j->fds[1] < 0 && j->fds[2] < 0 && (at < 0 || j->next_reap < at))
+            at = j->next_reap;
         if (at < 0) continue;
         double w = at > now ? at - now : 0;
         if (wait < 0 || w < wait) wait = w;
