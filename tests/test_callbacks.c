@@ -42,6 +42,12 @@ static void fail(void *ud, eryx_call *call, const char *args) {
     eryx_call_fail(call, "database is down");
 }
 
+static void bad_utf8(void *ud, eryx_call *call, const char *args) {
+    (void)ud;
+    (void)args;
+    eryx_call_fail(call, "bad \xff byte");
+}
+
 static void bad_json(void *ud, eryx_call *call, const char *args) {
     (void)ud;
     (void)args;
@@ -93,6 +99,7 @@ static eryx_config *callback_config(void) {
                              "{\"properties\": {\"url\": {\"type\": \"string\"}}}", echo, NULL);
     eryx_config_add_callback(c, "fail", NULL, NULL, fail, NULL);
     eryx_config_add_callback(c, "bad_json", NULL, NULL, bad_json, NULL);
+    eryx_config_add_callback(c, "bad_utf8", NULL, NULL, bad_utf8, NULL);
     eryx_config_add_callback(c, "slow", NULL, NULL, slow, NULL);
     eryx_config_add_callback(c, "never", NULL, NULL, never, NULL);
     return c;
@@ -127,7 +134,7 @@ static void test_register_validation(void) {
     CHECK(eryx_config_add_callback(c, "ok_name", NULL, NULL, echo, NULL) == ERYX_OK);
     CHECK(eryx_config_add_callback(c, "ok_name", NULL, NULL, echo, NULL) == ERYX_EINVAL);
     CHECK(eryx_config_add_callback(c, "a.b.c", NULL, NULL, echo, NULL) == ERYX_OK);
-    const char *bad[] = {"", "1x", "a..b", ".a", "a.", "a-b", "a b", "é"};
+    const char *bad[] = {"", "1x", "a..b", ".a", "a.", "a-b", "a b", "é", "class", "http.import"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         CHECK(eryx_config_add_callback(c, bad[i], NULL, NULL, echo, NULL) == ERYX_EINVAL);
     CHECK(eryx_config_add_callback(c, NULL, NULL, NULL, echo, NULL) == ERYX_EINVAL);
@@ -176,7 +183,7 @@ static void test_list_callbacks(void) {
                             "result = [c['name'] for c in cbs] + [cbs[0]['description'], "
                             "list(cbs[0]['parameters_schema']['properties'])]");
     CHECK_STR(eryx_result_json(r), "[\"echo\", \"get_time\", \"http.get\", \"fail\", \"bad_json\", "
-                                   "\"slow\", \"never\", \"Echoes its arguments\", "
+                                   "\"bad_utf8\", \"slow\", \"never\", \"Echoes its arguments\", "
                                    "[\"message\", \"count\"]]");
     eryx_result_free(r);
     eryx_sandbox_free(s);
@@ -222,6 +229,10 @@ static void test_failing_callback(void) {
     eryx_result_free(r);
     r = run(s, "try:\n    await bad_json()\nexcept CallbackError as e:\n    print(e)");
     CHECK_CONTAINS(eryx_result_stdout(r, NULL), "invalid JSON");
+    eryx_result_free(r);
+    /* A message that is not UTF-8 reaches Python with U+FFFD. */
+    r = run(s, "try:\n    await bad_utf8()\nexcept CallbackError as e:\n    result = str(e)");
+    CHECK_STR(eryx_result_json(r), "\"bad \\ufffd byte\"");
     eryx_result_free(r);
     eryx_sandbox_free(s);
 }

@@ -176,6 +176,14 @@ static PyObject *py_callback_wait(PyObject *self, PyObject *arg) {
     return PyLong_FromLong(host_callback_wait(timeout));
 }
 
+/* (id, status, payload); the payload decoded leniently: it is the host's. */
+static PyObject *completion(const uint32_t info[2], const char *payload, int len) {
+    PyObject *text = PyUnicode_DecodeUTF8(payload, len, "replace");
+    if (!text) return NULL;
+    PyObject *item = Py_BuildValue("(IIN)", info[0], info[1], text);
+    return item;
+}
+
 /* _eryx_host.callback_next() -> (id, status, payload) or None */
 static PyObject *py_callback_next(PyObject *self, PyObject *unused) {
     (void)self;
@@ -184,14 +192,11 @@ static PyObject *py_callback_next(PyObject *self, PyObject *unused) {
     char small[256];
     int len = host_callback_next(small, sizeof small, info);
     if (len < 0) Py_RETURN_NONE;
-    if ((size_t)len <= sizeof small) {
-        return Py_BuildValue("(IIs#)", info[0], info[1], small, (Py_ssize_t)len);
-    }
+    if ((size_t)len <= sizeof small) return completion(info, small, len);
     char *buf = PyMem_Malloc((size_t)len);
     if (!buf) return PyErr_NoMemory();
     len = host_callback_next(buf, (size_t)len, info);
-    PyObject *item = len < 0 ? Py_NewRef(Py_None)
-                             : Py_BuildValue("(IIs#)", info[0], info[1], buf, (Py_ssize_t)len);
+    PyObject *item = len < 0 ? Py_NewRef(Py_None) : completion(info, buf, len);
     PyMem_Free(buf);
     return item;
 }

@@ -88,6 +88,25 @@ size_t utf8_valid_prefix(const char *s, size_t len) {
     return i;
 }
 
+char *utf8_sanitized(const char *s, size_t len, size_t *out_len) {
+    eryx_buf b = {0};
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence(u + i, len - i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        buf_append(&b, s + run, i - run);
+        buf_puts(&b, "\xEF\xBF\xBD");
+        run = ++i;
+    }
+    buf_append(&b, s + run, len - run);
+    *out_len = b.len;
+    return buf_take(&b);
+}
+
 bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
     if (!s) return buf_puts(b, "null");
     const unsigned char *u = (const unsigned char *)s;

@@ -41,6 +41,10 @@ void buf_free(eryx_buf *b);
  * not end inside a sequence. */
 size_t utf8_valid_prefix(const char *s, size_t len);
 
+/* A NUL-terminated copy of s[0, len) in which every invalid UTF-8 byte is
+ * replaced by U+FFFD; *out_len gets its length. NULL when out of memory. */
+char *utf8_sanitized(const char *s, size_t len, size_t *out_len);
+
 /* Length of the next valid UTF-8 sequence at s (1 to 4), or 0 if invalid
  * or truncated. */
 size_t utf8_sequence(const unsigned char *s, size_t len);

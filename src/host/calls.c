@@ -25,6 +25,21 @@ static bool is_identifier(const char *s, size_t len) {
     return true;
 }
 
+/* Python's keywords cannot be attribute or global names. */
+static bool is_keyword(const char *s, size_t len) {
+    static const char *const keywords[] = {
+        "False", "None",   "True",    "and",      "as",       "assert", "async",
+        "await", "break",  "class",   "continue", "def",      "del",    "elif",
+        "else",  "except", "finally", "for",      "from",     "global", "if",
+        "import", "in",    "is",      "lambda",   "nonlocal", "not",    "or",
+        "pass",  "raise",  "return",  "try",      "while",    "with",   "yield",
+    };
+    for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
+        if (strlen(keywords[i]) == len && !memcmp(keywords[i], s, len)) return true;
+    }
+    return false;
+}
+
 /* "name" or "dotted.name": identifiers joined by single dots. */
 static bool valid_name(const char *name) {
     if (!name || strlen(name) > 200) return false;
@@ -32,7 +47,7 @@ static bool valid_name(const char *name) {
     for (;;) {
         const char *dot = strchr(part, '.');
         size_t len = dot ? (size_t)(dot - part) : strlen(part);
-        if (!is_identifier(part, len)) return false;
+        if (!is_identifier(part, len) || is_keyword(part, len)) return false;
         if (!dot) return true;
         part = dot + 1;
     }
@@ -273,12 +288,12 @@ static void finish(call_hub *hub, eryx_call *call, int status, char *payload, si
     pthread_cond_broadcast(&hub->ready);
 }
 
-/* Completes from the handler's side and drops the handler's reference. */
+/* Completes from the handler's side and drops the handler's reference.
+ * The text reaches Python as a str: invalid UTF-8 becomes U+FFFD. */
 static void complete(eryx_call *call, int status, const char *text) {
     call_hub *hub = call->hub;
     size_t len = strlen(text);
-    char *payload = malloc(len + 1);
-    if (payload) memcpy(payload, text, len + 1);
+    char *payload = utf8_sanitized(text, len, &len);
     pthread_mutex_lock(&hub->lock);
     bool was_pending = !call->finished;
     if (payload) {

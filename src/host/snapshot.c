@@ -10,8 +10,8 @@
  *   u64 guest_size, the instance struct (globals; pointers are re-made)
  *   u64 wasi_size, the fd table
  *   u32 count, count page numbers (u32, increasing), count pages of 4 KiB
- * The header carries the build's identity and a CRC-32 of the packed
- * payload; every length and index is checked before anything is applied.
+ * The header carries the build's identity and a CRC-32 of the whole blob;
+ * every length and index is checked before anything is applied.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +25,21 @@ typedef struct {
     char magic[8];     /* "ERYXSNP1" */
     char build_id[64]; /* the build that wrote it */
     uint32_t pages;    /* wasm pages of linear memory */
-    uint32_t crc;      /* of the packed payload */
+    uint32_t crc;      /* of the blob, this field as 0 */
     uint64_t raw_len, packed_len;
 } snapshot_header;
 
 static const char snapshot_magic[8] = "ERYXSNP1";
+
+/* CRC-32 of a whole blob, its own crc field counted as zero: a change to
+ * any byte, header included, is caught. */
+static uint32_t blob_crc(const uint8_t *blob, size_t len) {
+    snapshot_header h;
+    memcpy(&h, blob, sizeof h);
+    h.crc = 0;
+    uLong crc = crc32(0, (const Bytef *)&h, sizeof h);
+    return (uint32_t)crc32(crc, blob + sizeof h, (uInt)(len - sizeof h));
+}
 
 /* ---- writing ---- */
 
@@ -78,7 +88,8 @@ eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *le
             .pages = vm->guest.w2c_memory.pages, .raw_len = raw.len, .packed_len = packed_len};
         memcpy(h.magic, snapshot_magic, sizeof h.magic);
         memcpy(h.build_id, build_identity, sizeof h.build_id);
-        h.crc = (uint32_t)crc32(0, out + sizeof h, (uInt)packed_len);
+        memcpy(out, &h, sizeof h);
+        h.crc = blob_crc(out, sizeof h + packed_len);
         memcpy(out, &h, sizeof h);
         *blob = out;
         *len = sizeof h + packed_len;
@@ -114,8 +125,7 @@ static const char *unpack(const uint8_t *blob, size_t len, const eryx_vm *vm, sn
     if (memcmp(h->build_id, build_identity, sizeof h->build_id))
         return "snapshot from another build of eryx";
     if (h->packed_len != len - sizeof *h) return "snapshot truncated or padded";
-    if ((uint32_t)crc32(0, blob + sizeof *h, (uInt)h->packed_len) != h->crc)
-        return "snapshot corrupted (checksum mismatch)";
+    if (blob_crc(blob, len) != h->crc) return "snapshot corrupted (checksum mismatch)";
     if (h->pages > vm->limit_pages) return "snapshot needs more memory than this session's limit";
     uint64_t max_raw = 64 + sizeof(Z_guest_instance_t) + sizeof(eryx_wasi) +
                        (uint64_t)h->pages * (VM_PAGE_SIZE / PAGE) * (PAGE + 4);
