@@ -15,6 +15,8 @@
 
 #include "io.h"
 #include "shell_callback.h"
+#include "commands.h"
+#include "io.h"
 
 /* The name of a command for messages. */
 static const char *command_name(enum cli_command command) {
@@ -305,4 +307,24 @@ enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **
     if (opts->callbacks != NULL && opts->callback_timeout >= 0)
         shell_callbacks_set_timeout(opts->callbacks, opts->callback_timeout);
     return PARSE_RUN;
+}
+
+int cli_command_main(enum cli_command command, int argc, char **argv,
+                     int (*start)(struct cli_options *opts)) {
+    struct cli_options opts;
+    if (!cli_options_init(&opts, command)) return EC_FAILURE;
+    int status = EC_USAGE;
+    switch (cli_options_parse(&opts, argc, argv)) {
+    case PARSE_HELP:
+        status = print_help(stdout, EC_OK);
+        break;
+    case PARSE_USAGE:
+        status = EC_USAGE;
+        break;
+    case PARSE_RUN:
+        status = start(&opts);
+        break;
+    }
+    cli_options_free(&opts);
+    return status;
 }

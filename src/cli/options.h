@@ -39,6 +39,12 @@ bool cli_options_init(struct cli_options *opts, enum cli_command command);
  * argument or after '=' (long options). */
 enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **argv);
 
+/* The body of a command: parses the arguments after its name, prints the
+ * help or reports a usage error, or calls start(opts); frees the options.
+ * Returns the exit status. */
+int cli_command_main(enum cli_command command, int argc, char **argv,
+                     int (*start)(struct cli_options *opts));
+
 /* Frees what `opts` holds: the callback commands (shell_callbacks_free:
  * kills and reaps what still runs) and the config. Sandboxes made from the
  * config must be freed first. */

@@ -366,20 +366,5 @@ static int start_repl(struct cli_options *opts) {
 }
 
 int cmd_repl(int argc, char **argv) {
-    struct cli_options opts;
-    if (!cli_options_init(&opts, CMD_REPL)) return EC_FAILURE;
-    int status = EC_USAGE;
-    switch (cli_options_parse(&opts, argc, argv)) {
-    case PARSE_HELP:
-        status = print_help(stdout, EC_OK);
-        break;
-    case PARSE_USAGE:
-        status = EC_USAGE;
-        break;
-    case PARSE_RUN:
-        status = start_repl(&opts);
-        break;
-    }
-    cli_options_free(&opts);
-    return status;
+    return cli_command_main(CMD_REPL, argc, argv, start_repl);
 }

@@ -167,20 +167,5 @@ static int run_program(struct cli_options *opts) {
 }
 
 int cmd_run(int argc, char **argv) {
-    struct cli_options opts;
-    if (!cli_options_init(&opts, CMD_RUN)) return EC_FAILURE;
-    int status = EC_USAGE;
-    switch (cli_options_parse(&opts, argc, argv)) {
-    case PARSE_HELP:
-        status = print_help(stdout, EC_OK);
-        break;
-    case PARSE_USAGE:
-        status = EC_USAGE;
-        break;
-    case PARSE_RUN:
-        status = run_program(&opts);
-        break;
-    }
-    cli_options_free(&opts);
-    return status;
+    return cli_command_main(CMD_RUN, argc, argv, run_program);
 }

@@ -276,49 +276,37 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *
     return status;
 }
 
-int cmd_session(int argc, char **argv) {
-    struct cli_options opts;
-    if (!cli_options_init(&opts, CMD_SESSION)) return EC_FAILURE;
-    int status = EC_USAGE;
+/* Runs the session a parsed command line asks for. */
+static int start_session(struct cli_options *opts) {
     struct trace_writer *trace = NULL;
-    switch (cli_options_parse(&opts, argc, argv)) {
-    case PARSE_HELP:
-        status = print_help(stdout, EC_OK);
-        break;
-    case PARSE_USAGE:
-        status = EC_USAGE;
-        break;
-    case PARSE_RUN: {
-        /* Answers are `run --json` objects, so with --trace they hold the
-         * events under "trace" as well. */
-        if (opts.trace_path != NULL) {
-            status = trace_writer_attach(opts.trace_path, opts.config, true, &trace);
-            if (status != 0) break;
-        }
-        char errbuf[512] = "";
-        eryx_sandbox *session;
-        eryx_status st = eryx_session_new(opts.config, &session, errbuf, sizeof errbuf);
-        if (st != ERYX_OK) {
-            fprintf(stderr, "eryx: cannot start session: %s\n",
-                    errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
-            status = EC_FAILURE;
-            break;
-        }
-        /* As in run: with callbacks, signals cancel first (interrupt.h). */
-        int sig = 0;
-        if (opts.callbacks != NULL && !interrupts_install(false)) {
-            status = EC_FAILURE;
-        } else {
-            status = serve(session, opts.callbacks, &sig);
-            if (opts.callbacks != NULL) interrupts_uninstall();
-        }
-        shell_callbacks_stop(opts.callbacks);
-        if (sig != 0) interrupts_die(sig);
-        eryx_sandbox_free(session);
-        break;
+    /* Answers are `run --json` objects, so with --trace they hold the
+     * events under "trace" as well. */
+    if (opts->trace_path != NULL) {
+        int status = trace_writer_attach(opts->trace_path, opts->config, true, &trace);
+        if (status != 0) return status;
     }
+    char errbuf[512] = "";
+    eryx_sandbox *session;
+    eryx_status st = eryx_session_new(opts->config, &session, errbuf, sizeof errbuf);
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot start session: %s\n",
+                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
+        return trace_writer_close(trace, EC_FAILURE);
     }
-    status = trace_writer_close(trace, status);
-    cli_options_free(&opts);
-    return status;
+    /* As in run: with callbacks, signals cancel first (interrupt.h). */
+    int sig = 0, status;
+    if (opts->callbacks != NULL && !interrupts_install(false)) {
+        status = EC_FAILURE;
+    } else {
+        status = serve(session, opts->callbacks, &sig);
+        if (opts->callbacks != NULL) interrupts_uninstall();
+    }
+    shell_callbacks_stop(opts->callbacks);
+    if (sig != 0) interrupts_die(sig);
+    eryx_sandbox_free(session);
+    return trace_writer_close(trace, status);
+}
+
+int cmd_session(int argc, char **argv) {
+    return cli_command_main(CMD_SESSION, argc, argv, start_session);
 }
