@@ -208,16 +208,25 @@ static uint8_t *iovec_at(eryx_vm *vm, const uint8_t *arr, u32 i, uint32_t *len) 
     return vm_mem(vm, get32(arr + (size_t)i * IOVEC_SIZE), *len);
 }
 
+/* The checks every read and write starts with: the fd, the iovec array and
+ * the pointer the byte count goes to. */
+static wasi_errno iovec_call(eryx_vm *vm, u32 fd, u32 iovs, u32 n, u32 count_ptr, eryx_wasi_fd **f,
+                             const uint8_t **arr, uint32_t *total) {
+    *f = fd_at(vm, fd);
+    if (!*f) return WASI_EBADF;
+    wasi_errno e = iovecs_check(vm, iovs, n, arr, total);
+    if (e) return e;
+    return vm_mem(vm, count_ptr, 4) ? WASI_ESUCCESS : WASI_EFAULT;
+}
+
 /* fd_write and fd_pwrite: only stdout and stderr are writable; the offset of
  * fd_pwrite means nothing for them. */
 static wasi_errno w_write(eryx_vm *vm, u32 fd, u32 iovs, u32 n, u32 nwritten_ptr) {
-    eryx_wasi_fd *f = fd_at(vm, fd);
-    if (!f) return WASI_EBADF;
+    eryx_wasi_fd *f;
     const uint8_t *arr;
     uint32_t total;
-    wasi_errno e = iovecs_check(vm, iovs, n, &arr, &total);
+    wasi_errno e = iovec_call(vm, fd, iovs, n, nwritten_ptr, &f, &arr, &total);
     if (e) return e;
-    if (!vm_mem(vm, nwritten_ptr, 4)) return WASI_EFAULT;
     if (f->kind != WASI_FD_STDOUT && f->kind != WASI_FD_STDERR) return WASI_EBADF;
     int out = f->kind == WASI_FD_STDOUT ? 1 : 2;
     for (u32 i = 0; i < n; i++) {
@@ -250,13 +259,11 @@ static uint32_t read_file(eryx_vm *vm, const eryx_wasi_fd *f, const uint8_t *arr
 /* fd_read (advance the offset) and fd_pread (at `offset`, pread = true). */
 static wasi_errno w_read(eryx_vm *vm, u32 fd, u32 iovs, u32 n, bool pread, uint64_t offset,
                          u32 nread_ptr) {
-    eryx_wasi_fd *f = fd_at(vm, fd);
-    if (!f) return WASI_EBADF;
+    eryx_wasi_fd *f;
     const uint8_t *arr;
     uint32_t total;
-    wasi_errno e = iovecs_check(vm, iovs, n, &arr, &total);
+    wasi_errno e = iovec_call(vm, fd, iovs, n, nread_ptr, &f, &arr, &total);
     if (e) return e;
-    if (!vm_mem(vm, nread_ptr, 4)) return WASI_EFAULT;
     uint32_t done = 0;
     if (f->kind == WASI_FD_DIR) return WASI_EISDIR;
     if (f->kind == WASI_FD_STDOUT || f->kind == WASI_FD_STDERR) return WASI_EBADF;
