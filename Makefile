@@ -66,10 +66,14 @@ $(CPY)/Makefile: $(CPY_SRC)/.stamp
 	  --disable-test-modules --without-ensurepip \
 	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" > configure.log
 
-$(CPY_LIBS) &: $(CPY)/Makefile
+# sysconfig's data (pybuilddir.txt makes it) is what sysconfig, and so pydoc
+# and help(), read about the build.
+SYSCONFIGDATA := $(CPY)/build/lib.wasi-wasm32-3.11/_sysconfigdata__wasi_wasm32-wasi.py
+$(CPY_LIBS) $(SYSCONFIGDATA) &: $(CPY)/Makefile
 	$(MAKE) -C $(CPY) -j$(JOBS) EXTRA_CFLAGS=-Wno-error=int-conversion \
-	  libpython3.11.a Modules/_decimal/libmpdec/libmpdec.a Modules/expat/libexpat.a > $(CPY)/make.log
-	touch $(CPY_LIBS)
+	  libpython3.11.a Modules/_decimal/libmpdec/libmpdec.a Modules/expat/libexpat.a \
+	  pybuilddir.txt > $(CPY)/make.log
+	touch $(CPY_LIBS) $(SYSCONFIGDATA)
 
 # ---- 3. guest module ----
 $(B)/guest/runtime.o: src/guest/runtime.c $(CPY_LIBS)
@@ -95,8 +99,9 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h
 	$(HOST_CC) $(GEN_CFLAGS) -c $< -o $@
 
 # ---- 5. standard library image ----
-$(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp
-	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py
+$(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
+	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py \
+	  --extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
 
 # Embeds build/NAME.img as the read-only symbols NAME_blob and NAME_blob_size.
 $(B)/host/%_blob.o: $(B)/%.img

@@ -274,6 +274,16 @@ static void test_sys_exit(void) {
     eryx_result_free(r);
 }
 
+static void test_site_builtins(void) {
+    /* What the site module gives native python: exit, quit, help. */
+    eryx_result *r = run("exit(3)");
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_EXIT && eryx_result_exit_code(r) == 3);
+    eryx_result_free(r);
+    expect_output("help(len)", "Help on built-in function len in module builtins:\n\n"
+                               "len(obj, /)\n    Return the number of items in a container.\n\n");
+    expect_output("import sysconfig\nprint(sysconfig.get_platform())", "wasi-0.0.0-wasm32\n");
+}
+
 static void test_recursion(void) {
     expect_exception("def f(n):\n    return f(n + 1)\nf(0)", "RecursionError", "recursion");
     /* C-level recursion (nested containers in repr) is limited the same way. */
@@ -537,6 +547,7 @@ static const test_case tests[] = {
     {"custom_exception_type", test_custom_exception_type},
     {"syntax_error", test_syntax_error},
     {"sys_exit", test_sys_exit},
+    {"site_builtins", test_site_builtins},
     {"recursion", test_recursion},
     {"timeout", test_timeout},
     {"output_before_timeout_kept", test_output_before_timeout_kept},

@@ -107,6 +107,9 @@ def sys_exit_status():
                            ("import sys; sys.exit(300)", 300 & 0xFF)):
         status, _, _ = eryx("run", "-c", code)
         expect_eq(status, expected, code)
+    for code, expected in (("exit(4)", 4), ("quit()", 0)):
+        status, _, err = eryx("run", "-c", code)
+        expect_eq((status, err), (expected, ""), code)
     status, obj, _ = run_json("import sys; sys.exit(9)")
     expect_eq(status, 9, "--json status")
     expect_eq(obj["error"]["kind"], "exit", "kind")

@@ -333,8 +333,19 @@ def _report_result(namespace, before):
 
 # ---- entry points ----
 
+def _install_site_builtins():
+    """exit(), quit() and help() as the site module makes them (the sandbox
+    does not import site: it would look for directories on disk)."""
+    import builtins
+    import _sitebuiltins
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    builtins.help = _sitebuiltins._Helper()
+
+
 def init():
     """Runs once, before the image is saved."""
+    _install_site_builtins()
     asyncio.set_event_loop_policy(EventLoopPolicy())
     for name in PRELOAD:
         __import__(name)
