@@ -28,11 +28,10 @@ static bool is_identifier(const char *s, size_t len) {
 /* Python's keywords cannot be attribute or global names. */
 static bool is_keyword(const char *s, size_t len) {
     static const char *const keywords[] = {
-        "False", "None",   "True",    "and",      "as",       "assert", "async",
-        "await", "break",  "class",   "continue", "def",      "del",    "elif",
-        "else",  "except", "finally", "for",      "from",     "global", "if",
-        "import", "in",    "is",      "lambda",   "nonlocal", "not",    "or",
-        "pass",  "raise",  "return",  "try",      "while",    "with",   "yield",
+        "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+        "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+        "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+        "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield",
     };
     for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
         if (strlen(keywords[i]) == len && !memcmp(keywords[i], s, len)) return true;
