@@ -170,8 +170,11 @@ typedef void (*eryx_trace_fn)(void *userdata, const eryx_trace_event *event);
 
 /* Tracing of the user's code (only frames of "<user>": no runtime or
  * standard library frames). Events go to `fn` (may be NULL) and, when
- * `collect` is non-zero, into the result (eryx_result_trace_event). With fn
- * NULL and collect 0 tracing is off, the default, and costs nothing. */
+ * `collect` is non-zero, into the result (eryx_result_trace_event), at most
+ * ERYX_TRACE_COLLECT_MAX of them per execution (later ones still reach fn;
+ * the result then says "trace_truncated"). With fn NULL and collect 0
+ * tracing is off, the default, and costs nothing. */
+#define ERYX_TRACE_COLLECT_MAX 1000000
 eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *userdata,
                                   int collect);
 
@@ -251,6 +254,11 @@ typedef struct eryx_result eryx_result;
  * initialized interpreter, nothing is kept from the last one. stdout and
  * stderr are captured separately. After the code ends, a global named
  * `result` is converted to JSON (see eryx_result_json).
+ *
+ * The interpreter runs on the calling thread's stack: with less than about
+ * 512 KiB of it, deeply nested C-level work (e.g. json.dumps of a structure
+ * nested 1000 deep) can exhaust it before Python's recursion limit is
+ * reached; that ends the execution with ERYX_ERROR_INTERNAL, never a crash.
  *
  * Everything that happens to the Python code (exceptions, timeouts, memory,
  * output cap, sys.exit) is reported in the result with status ERYX_OK. Other
@@ -346,6 +354,10 @@ uint64_t eryx_result_callback_invocations(const eryx_result *result);
 /* Number of trace events collected (0 unless collection was on). */
 size_t eryx_result_trace_count(const eryx_result *result);
 
+/* Non-zero when events were left out of the collection: more than
+ * ERYX_TRACE_COLLECT_MAX, or the host ran out of memory. */
+int eryx_result_trace_truncated(const eryx_result *result);
+
 /* Collected trace event i (0-based), or NULL when out of range. */
 const eryx_trace_event *eryx_result_trace_event(const eryx_result *result, size_t i);
 
@@ -357,8 +369,9 @@ int eryx_result_session_reset(const eryx_result *result);
  * {"stdout", "stderr", "result", "result_error", "error": null | {"kind",
  * "type", "message", "traceback", "lineno", "exit_code"}, "stats":
  * {"duration_ms", "peak_memory_bytes", "callback_invocations"}}, plus
- * "trace": [events] when events were collected and "session_reset": true
- * when a session was reset.
+ * "trace": [events] when events were collected ("trace_truncated": true
+ * when some were left out) and "session_reset": true when a session was
+ * reset.
  * Returns a NUL-terminated string the caller frees with eryx_free, or NULL
  * when out of memory. */
 char *eryx_result_to_json(const eryx_result *result);

@@ -502,6 +502,37 @@ static void *run_long(void *arg) {
     return NULL;
 }
 
+static void *run_deep(void *arg) {
+    int *kinds = arg;
+    eryx_sandbox *s = new_sandbox(30, 0, 0);
+    const char *codes[] = {"import json\nx = []\nfor _ in range(100000):\n    x = [x]\n"
+                           "json.dumps(x)",
+                           "print('alive')"};
+    for (int i = 0; i < 2; i++) {
+        eryx_result *r = run_in(s, codes[i]);
+        kinds[i] = eryx_result_error_kind(r);
+        eryx_result_free(r);
+    }
+    eryx_sandbox_free(s);
+    return NULL;
+}
+
+/* On a thread with little stack, deep C recursion in the interpreter runs
+ * out of native stack before Python's recursion limit: an error, not a
+ * crash, and the sandbox goes on. */
+static void test_small_thread_stack(void) {
+    int kinds[2] = {-1, -1};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 128 * 1024);
+    pthread_t t;
+    CHECK(pthread_create(&t, &attr, run_deep, kinds) == 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    CHECK(kinds[0] == ERYX_ERROR_INTERNAL || kinds[0] == ERYX_ERROR_EXCEPTION);
+    CHECK(kinds[1] == ERYX_ERROR_NONE);
+}
+
 static void test_busy_sandbox(void) {
     eryx_sandbox *s = new_sandbox(5, 0, 0);
     pthread_t t;
@@ -562,6 +593,7 @@ static const test_case tests[] = {
     {"no_environment", test_no_environment},
     {"no_sockets_processes_ctypes", test_no_sockets_processes_ctypes},
     {"parallel_sandboxes", test_parallel_sandboxes},
+    {"small_thread_stack", test_small_thread_stack},
     {"busy_sandbox", test_busy_sandbox},
     {"stats", test_stats},
 };

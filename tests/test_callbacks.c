@@ -410,6 +410,33 @@ static void test_trace_gather_durations(void) {
     eryx_sandbox_free(s);
 }
 
+/* Collection is capped, so a guest cannot fill the host's memory; the
+ * handler still sees every event. */
+static long handler_events;
+static void count_events(void *ud, const eryx_trace_event *e) {
+    (void)ud;
+    (void)e;
+    handler_events++;
+}
+
+static void test_trace_collection_cap(void) {
+    eryx_config *c = eryx_config_new();
+    eryx_config_set_trace(c, count_events, NULL, 1);
+    eryx_sandbox *s = make(c);
+    eryx_config_free(c);
+    handler_events = 0;
+    eryx_result *r = run(s, "for i in range(600000):\n    pass\n");
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
+    CHECK(eryx_result_trace_count(r) == ERYX_TRACE_COLLECT_MAX);
+    CHECK(eryx_result_trace_truncated(r));
+    CHECK(handler_events > ERYX_TRACE_COLLECT_MAX);
+    char *json = eryx_result_to_json(r);
+    CHECK_CONTAINS(json, "\"trace_truncated\": true");
+    eryx_free(json);
+    eryx_result_free(r);
+    eryx_sandbox_free(s);
+}
+
 static void test_trace_only_user_frames(void) {
     eryx_config *c = eryx_config_new();
     eryx_config_set_trace(c, NULL, NULL, 1);
@@ -519,6 +546,7 @@ static const test_case tests[] = {
     {"trace_exception_and_callbacks", test_trace_exception_and_callbacks},
     {"trace_gather_durations", test_trace_gather_durations},
     {"trace_only_user_frames", test_trace_only_user_frames},
+    {"trace_collection_cap", test_trace_collection_cap},
     {"output_streaming", test_output_streaming},
     {"output_streaming_large", test_output_streaming_large},
 };

@@ -165,6 +165,10 @@ int eryx_result_session_reset(const eryx_result *r) {
     return r && r->session_reset;
 }
 
+int eryx_result_trace_truncated(const eryx_result *r) {
+    return r && r->trace_dropped;
+}
+
 const char *eryx_error_kind_name(eryx_error_kind kind) {
     switch (kind) {
     case ERYX_ERROR_NONE:
@@ -236,6 +240,7 @@ char *eryx_result_to_json(const eryx_result *r) {
             trace_event_json(&b, &r->trace[i]);
         }
         buf_puts(&b, "]");
+        if (r->trace_dropped) buf_puts(&b, ", \"trace_truncated\": true");
     }
     if (r->session_reset) buf_puts(&b, ", \"session_reset\": true");
     buf_puts(&b, "}");

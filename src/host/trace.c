@@ -32,6 +32,10 @@ void trace_event_clear(eryx_trace_event *e) {
 }
 
 static void collect(eryx_result *r, const eryx_trace_event *e) {
+    if (r->trace_count >= ERYX_TRACE_COLLECT_MAX) {
+        r->trace_dropped = true; /* a guest must not fill the host's memory */
+        return;
+    }
     if (r->trace_count == r->trace_cap) {
         size_t cap = r->trace_cap ? r->trace_cap * 2 : 256;
         eryx_trace_event *grown = realloc(r->trace, cap * sizeof *grown);
