@@ -52,9 +52,12 @@ deps: $(B)/deps/.stamp
 # ---- 2. CPython for wasm32-wasi ----
 # The source depends on the tarball being there, not on when the deps were
 # last checked: editing the set-up script must not rebuild CPython.
-$(CPY_SRC)/.stamp: | $(B)/deps/.stamp
+# Our patches to CPython (patches/): each says why at its top.
+CPY_PATCHES := $(sort $(wildcard patches/cpython-*.patch))
+$(CPY_SRC)/.stamp: $(CPY_PATCHES) | $(B)/deps/.stamp
 	rm -rf $(CPY_SRC) && mkdir -p $(CPY_SRC)
 	tar -xzf $$(ls $(B)/deps/python3.11_*.orig.tar.gz | head -n1) -C $(CPY_SRC) --strip-components=1
+	for p in $(CPY_PATCHES); do patch -s -p1 -d $(CPY_SRC) < $$p || exit 1; done
 	touch $(CPY_SRC)/Modules/Setup.local $@
 
 $(CPY)/Makefile: $(CPY_SRC)/.stamp

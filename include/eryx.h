@@ -194,10 +194,11 @@ char *eryx_trace_event_to_json(const eryx_trace_event *event);
 typedef struct eryx_sandbox eryx_sandbox;
 
 /* Creates a sandbox from `config` (NULL: the defaults) and stores it in *out.
- * The first sandbox of a process also initializes the interpreter image that
- * every later sandbox starts from. On failure *out is NULL and, when errbuf
- * is not NULL, a message saying why is written there (at most errlen bytes,
- * NUL-terminated). */
+ * A sandbox starts from the image of an initialized interpreter that the
+ * build embeds in the library, mapped copy-on-write: creating one costs
+ * microseconds (the first in a process maps the image). On failure *out is
+ * NULL and, when errbuf is not NULL, a message saying why is written there
+ * (at most errlen bytes, NUL-terminated). */
 eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
                              size_t errlen);
 

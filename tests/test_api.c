@@ -352,10 +352,24 @@ static void test_memory_limit(void) {
         CHECK_STR(eryx_result_stdout(r, NULL), "45\n");
         eryx_result_free(r);
     }
-    /* On a 32-bit guest a size beyond the address space is an OverflowError. */
-    eryx_result *r = run_in(s, "x = bytearray(10**10)");
-    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_EXCEPTION);
-    CHECK_STR(eryx_result_error_type(r), "OverflowError");
+    /* Sizes beyond the 32-bit guest's address space behave as on 64-bit
+     * CPython: MemoryError (patches/cpython-3.11-sizes-as-64-bit.patch). */
+    const char *native64[][2] = {
+        {"x = bytearray(10**10)", "MemoryError"},
+        {"x = b'x' * 10**10", "MemoryError"},
+        {"x = [0] * 10**10", "MemoryError"},
+        {"x = bytes(10**10)", "MemoryError"},
+        {"x = bytearray(-10**10)", "ValueError"},
+        {"x = bytearray(10**30)", "OverflowError"},
+    };
+    for (size_t i = 0; i < sizeof native64 / sizeof *native64; i++) {
+        eryx_result *r = run_in(s, native64[i][0]);
+        CHECK(eryx_result_error_kind(r) == ERYX_ERROR_EXCEPTION);
+        CHECK_STR(eryx_result_error_type(r), native64[i][1]);
+        eryx_result_free(r);
+    }
+    eryx_result *r = run_in(s, "print([0] * -10**10)");
+    CHECK_STR(eryx_result_stdout(r, NULL), "[]\n");
     eryx_result_free(r);
     eryx_sandbox_free(s);
 }
