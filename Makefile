@@ -218,10 +218,11 @@ install: all
 	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(shell sed -n 's/^#define ERYX_VERSION "\(.*\)"/\1/p' include/eryx.h)|' \
 	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
 
+FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c tools/*.c
 format:
-	clang-format -i include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
+	clang-format-19 -i $(FORMATTED)
 check-format:
-	clang-format --dry-run -Werror include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c
+	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
 	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \

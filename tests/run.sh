@@ -40,5 +40,11 @@ suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 
+# Our C code follows .clang-format (clang-format-19): one check for all files.
+format_check() {
+    if make -s check-format; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+}
+suite "formatting (clang-format-19)" format_check
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

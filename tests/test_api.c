@@ -355,12 +355,9 @@ static void test_memory_limit(void) {
     /* Sizes beyond the 32-bit guest's address space behave as on 64-bit
      * CPython: MemoryError (patches/cpython-3.11-sizes-as-64-bit.patch). */
     const char *native64[][2] = {
-        {"x = bytearray(10**10)", "MemoryError"},
-        {"x = b'x' * 10**10", "MemoryError"},
-        {"x = [0] * 10**10", "MemoryError"},
-        {"x = bytes(10**10)", "MemoryError"},
-        {"x = bytearray(-10**10)", "ValueError"},
-        {"x = bytearray(10**30)", "OverflowError"},
+        {"x = bytearray(10**10)", "MemoryError"}, {"x = b'x' * 10**10", "MemoryError"},
+        {"x = [0] * 10**10", "MemoryError"},      {"x = bytes(10**10)", "MemoryError"},
+        {"x = bytearray(-10**10)", "ValueError"}, {"x = bytearray(10**30)", "OverflowError"},
     };
     for (size_t i = 0; i < sizeof native64 / sizeof *native64; i++) {
         eryx_result *r = run_in(s, native64[i][0]);

@@ -21,8 +21,7 @@ typedef struct {
     size_t len;
 } text;
 
-#define T(s)                                                                                       \
-    { s, sizeof(s) - 1 }
+#define T(s) {s, sizeof(s) - 1}
 
 /* Parses `t`, checks that json_valid agrees, returns the tree (NULL when
  * invalid) and the error message in err. */
