@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -544,6 +545,28 @@ static void test_small_thread_stack(void) {
     CHECK(kinds[1] == ERYX_ERROR_NONE);
 }
 
+static void host_fault_handler(int sig) {
+    (void)sig;
+    _exit(99); /* a host crash reporter that does not chain */
+}
+
+/* A host that installs its own SIGSEGV handler after eryx: the next
+ * execution takes the signal back, so stops and traps still work. */
+static void test_host_replaces_fault_handler(void) {
+    eryx_sandbox *s = new_sandbox(0.2, 0, 0);
+    struct sigaction mine = {.sa_handler = host_fault_handler}, saved;
+    sigemptyset(&mine.sa_mask);
+    sigaction(SIGSEGV, &mine, &saved);
+    eryx_result *r = run_in(s, "while True: pass");
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_TIMEOUT);
+    eryx_result_free(r);
+    struct sigaction now;
+    sigaction(SIGSEGV, NULL, &now);
+    CHECK(now.sa_handler != host_fault_handler);
+    sigaction(SIGSEGV, &saved, NULL);
+    eryx_sandbox_free(s);
+}
+
 static void test_busy_sandbox(void) {
     eryx_sandbox *s = new_sandbox(5, 0, 0);
     pthread_t t;
@@ -605,6 +628,7 @@ static const test_case tests[] = {
     {"no_sockets_processes_ctypes", test_no_sockets_processes_ctypes},
     {"parallel_sandboxes", test_parallel_sandboxes},
     {"small_thread_stack", test_small_thread_stack},
+    {"host_replaces_fault_handler", test_host_replaces_fault_handler},
     {"busy_sandbox", test_busy_sandbox},
     {"stats", test_stats},
 };

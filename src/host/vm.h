@@ -104,8 +104,13 @@ static inline eryx_vm *vm_of_memory(wasm_rt_memory_t *memory) {
 }
 
 /* Prepares the calling thread to run guest code (signal alt-stack, stack
- * bounds) and installs the fault handler once per process. */
+ * bounds) and makes sure the fault handler is installed (vm_claim_fault_handler). */
 bool vm_thread_setup(void);
+
+/* Installs the SIGSEGV/SIGBUS handler that turns guest faults into traps,
+ * again if the host has replaced it; faults that are not the guest's go to
+ * the handler it replaced. */
+void vm_claim_fault_handler(void);
 
 /* Initializes the generated module once per process. */
 void vm_runtime_init(void);

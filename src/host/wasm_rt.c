@@ -60,11 +60,18 @@ const char *wasm_rt_strerror(wasm_rt_trap_t trap) {
 /* ---- signals ---- */
 
 static struct sigaction previous_segv, previous_bus;
-static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t handler_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local bool chaining; /* inside a previous handler */
 
 /* Hands a fault that is not ours to whoever handled it before us. */
 static void chain(int sig, siginfo_t *si, void *uc) {
     struct sigaction *prev = sig == SIGBUS ? &previous_bus : &previous_segv;
+    if (chaining) {
+        /* That handler passed the fault back to us: nobody takes it. */
+        signal(sig, SIG_DFL);
+        return;
+    }
+    chaining = true;
     if (prev->sa_flags & SA_SIGINFO) {
         prev->sa_sigaction(sig, si, uc);
     } else if (prev->sa_handler == SIG_IGN || prev->sa_handler == SIG_DFL) {
@@ -73,6 +80,7 @@ static void chain(int sig, siginfo_t *si, void *uc) {
     } else {
         prev->sa_handler(sig);
     }
+    chaining = false;
 }
 
 static void on_fault(int sig, siginfo_t *si, void *uc) {
@@ -102,7 +110,14 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
     chain(sig, si, uc);
 }
 
-static void install_handler(void) {
+/* Makes on_fault the handler of sig unless it is already, keeping the one
+ * it replaces to chain to. */
+static void claim(int sig, struct sigaction *previous) {
+    struct sigaction current;
+    if (sigaction(sig, NULL, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
+        current.sa_sigaction == on_fault) {
+        return;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
@@ -110,8 +125,16 @@ static void install_handler(void) {
      * restore the signal mask. */
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &previous_segv);
-    sigaction(SIGBUS, &sa, &previous_bus);
+    sigaction(sig, &sa, previous);
+}
+
+void vm_claim_fault_handler(void) {
+    /* A host may install its own handler after ours (a crash reporter):
+     * every guest call takes the signals back, chaining to that handler. */
+    pthread_mutex_lock(&handler_lock);
+    claim(SIGSEGV, &previous_segv);
+    claim(SIGBUS, &previous_bus);
+    pthread_mutex_unlock(&handler_lock);
 }
 
 static pthread_key_t altstack_key;
@@ -128,8 +151,8 @@ static void make_altstack_key(void) {
 }
 
 bool vm_thread_setup(void) {
+    vm_claim_fault_handler();
     if (vm_thread.ready) return true;
-    pthread_once(&handler_once, install_handler);
     pthread_once(&altstack_key_once, make_altstack_key);
 
     stack_t old;
