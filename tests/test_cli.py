@@ -817,6 +817,40 @@ def help_documents_everything():
         expect_eq((status, out2), (0, out), cmd + " --help")
 
 
+@test
+def limits_and_odd_input_from_cli():
+    status, obj, _ = run_json("def f():\n    return f()\nf()")
+    expect_eq((status, obj["error"]["type"]), (1, "RecursionError"), "recursion")
+    for code in ("", "# only a comment\n"):
+        status, out, err = eryx("run", "-c", code)
+        expect_eq((status, out, err), (0, "", ""), repr(code))
+    big = b"x = 1\n" * (10 * 1024 * 1024 // 6) + b"print('big ok')\n"
+    status, out, err = eryx("run", "-", stdin=big)
+    # Runs, or a clear error: compiling 1.7 million statements may need more
+    # than the default 256 MiB.
+    expect((status, out) == (0, "big ok\n") or (status == 1 and "MemoryError" in err),
+           "10 MB of source: %r %r" % (status, err[-200:]))
+    literal = b"s = '" + b"a" * (10 * 1024 * 1024) + b"'\nprint(len(s))\n"
+    status, out, _ = eryx("run", "-", stdin=literal)
+    expect_eq((status, out), (0, "10485760\n"), "10 MB string literal")
+    status, obj, _ = run_json("import time\ntime.sleep(100)", "--timeout", "0.3")
+    expect_eq((status, obj["error"]["kind"]), (3, "timeout"), "sleep timeout")
+
+
+@test
+def no_sockets_processes_ctypes_from_cli():
+    code = ("import os, socket, subprocess\nout = []\n"
+            "for attempt in (lambda: socket.socket(), lambda: subprocess.run(['ls']),\n"
+            "                lambda: os.system('ls'), lambda: __import__('ctypes')):\n"
+            "    try:\n        attempt()\n        out.append('allowed')\n"
+            "    except Exception as e:\n        out.append(type(e).__name__)\n"
+            "result = out")
+    status, obj, _ = run_json(code)
+    expect_eq(status, 0, "status")
+    expect("allowed" not in obj["result"], str(obj["result"]))
+    expect_eq(obj["result"][3], "ModuleNotFoundError", "ctypes")
+
+
 # ---- installation ----
 
 @test
