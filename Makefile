@@ -190,7 +190,12 @@ test: deps
 	$(MAKE) test-programs
 	tests/run.sh
 
-TEST_PROGRAMS := $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
+# The embedding example is built with the tests, so that it keeps compiling.
+$(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api
 test-programs: $(TEST_PROGRAMS)
 
@@ -239,7 +244,7 @@ install: all
 	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(shell sed -n 's/^#define ERYX_VERSION "\(.*\)"/\1/p' include/eryx.h)|' \
 	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
 
-FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c tools/*.c
+FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c tools/*.c examples/*.c
 format:
 	clang-format-19 -i $(FORMATTED)
 check-format:

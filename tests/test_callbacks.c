@@ -437,6 +437,29 @@ static void test_trace_collection_cap(void) {
     eryx_sandbox_free(s);
 }
 
+/* Callbacks gathered directly: the awaiting line is where they were asked
+ * for, though the event loop runs them. */
+static void test_trace_gather_direct_lineno(void) {
+    eryx_config *c = callback_config();
+    eryx_config_set_trace(c, NULL, NULL, 1);
+    eryx_sandbox *s = make(c);
+    eryx_config_free(c);
+    eryx_result *r = run(s, "import asyncio\n"
+                            "x = await asyncio.gather(echo(message='a'),\n"
+                            "                         invoke('echo', message='b'))\n");
+    /* Tasks run in the order gather made them: 'a' (line 2), then 'b' (line 3). */
+    int start_lines[2] = {0, 0}, end_lines = 0, starts = 0;
+    for (size_t i = 0; i < eryx_result_trace_count(r); i++) {
+        const eryx_trace_event *e = eryx_result_trace_event(r, i);
+        if (e->kind == ERYX_TRACE_CALLBACK_START && starts < 2) start_lines[starts++] = e->lineno;
+        if (e->kind == ERYX_TRACE_CALLBACK_END) end_lines += e->lineno;
+    }
+    CHECK(starts == 2 && start_lines[0] == 2 && start_lines[1] == 3);
+    CHECK(end_lines == 2 + 3);
+    eryx_result_free(r);
+    eryx_sandbox_free(s);
+}
+
 static void test_trace_only_user_frames(void) {
     eryx_config *c = eryx_config_new();
     eryx_config_set_trace(c, NULL, NULL, 1);
@@ -545,6 +568,7 @@ static const test_case tests[] = {
     {"trace_handler_and_collection", test_trace_handler_and_collection},
     {"trace_exception_and_callbacks", test_trace_exception_and_callbacks},
     {"trace_gather_durations", test_trace_gather_durations},
+    {"trace_gather_direct_lineno", test_trace_gather_direct_lineno},
     {"trace_only_user_frames", test_trace_only_user_frames},
     {"trace_collection_cap", test_trace_collection_cap},
     {"output_streaming", test_output_streaming},

@@ -81,13 +81,20 @@ def _user_lineno():
     return frame.f_lineno if frame is not None else 0
 
 
-async def invoke(name, /, **kwargs):
-    """Invokes the host callback `name` with keyword arguments; returns its result."""
+def invoke(name, /, **kwargs):
+    """Invokes the host callback `name` with keyword arguments: an awaitable
+    of its result."""
+    # The line that asked for the call, while its frame is on the stack (a
+    # task of asyncio.gather runs the coroutine later, from the event loop).
+    return _invoke(name, kwargs, _user_lineno())
+
+
+async def _invoke(name, kwargs, lineno):
     if not isinstance(name, str):
         raise TypeError("callback name must be a str, not %s" % type(name).__name__)
     args = json.dumps(kwargs)  # TypeError for arguments that are not JSON-serializable
     loop = asyncio.get_running_loop()
-    call_id = _eryx_host.callback_start(name, args, _user_lineno())
+    call_id = _eryx_host.callback_start(name, args, lineno)
     if call_id < 0:
         message = CALL_REFUSED.get(call_id, "callback refused")
         if call_id == -1:
@@ -138,7 +145,7 @@ class Callback:
             if param in kwargs:
                 raise TypeError("%s() got multiple values for argument %r" % (self._name, param))
             kwargs[param] = value
-        return invoke(self._name, **kwargs)
+        return _invoke(self._name, kwargs, _user_lineno())
 
     def __repr__(self):
         return "<host callback %s>" % self._name
