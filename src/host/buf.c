@@ -77,17 +77,6 @@ size_t utf8_sequence(const unsigned char *s, size_t len) {
     return n;
 }
 
-size_t utf8_valid_prefix(const char *s, size_t len) {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        size_t n = utf8_sequence(u + i, len - i);
-        if (!n) break;
-        i += n;
-    }
-    return i;
-}
-
 char *utf8_sanitized(const char *s, size_t len, size_t *out_len) {
     eryx_buf b = {0};
     const unsigned char *u = (const unsigned char *)s;

@@ -37,10 +37,6 @@ char *buf_take(eryx_buf *b);
 /* Frees the data. */
 void buf_free(eryx_buf *b);
 
-/* Length of the longest prefix of s[0, len) that is valid UTF-8 and does
- * not end inside a sequence. */
-size_t utf8_valid_prefix(const char *s, size_t len);
-
 /* A NUL-terminated copy of s[0, len) in which every invalid UTF-8 byte is
  * replaced by U+FFFD; *out_len gets its length. NULL when out of memory. */
 char *utf8_sanitized(const char *s, size_t len, size_t *out_len);

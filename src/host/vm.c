@@ -16,12 +16,13 @@
 
 #include "watchdog.h"
 
-/* The initialized interpreter: linear memory in a memfd (mapped privately by
- * every instance), the instance's globals and the fd table. */
+/* The initialized interpreter: its linear memory in a file (the library
+ * itself, or a memfd copy) that every instance maps privately, the
+ * instance's globals and the fd table. */
 static struct {
     int fd;
     uint32_t pages;
-    const uint8_t *memory; /* read-only view of the memfd: snapshots, resets */
+    const uint8_t *memory; /* read-only view of that memory: snapshots, resets */
     off_t offset;          /* of linear memory in fd */
     int pagemap;           /* /proc/self/pagemap, or -1 */
     Z_guest_instance_t guest;
@@ -437,8 +438,7 @@ eryx_vm *vm_new(uint32_t limit_pages) {
     eryx_vm *vm = vm_alloc(limit_pages);
     if (!vm) return NULL;
     if (map_image(vm) != 0 || wasi_copy(&vm->wasi, &image.wasi) != 0) {
-        munmap(vm->reservation, VM_RESERVATION);
-        free(vm);
+        vm_free(vm);
         return NULL;
     }
     return vm;

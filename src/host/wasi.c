@@ -138,10 +138,6 @@ void wasi_init(eryx_vm *vm, const eryx_vfs *vfs) {
     }
 }
 
-void wasi_reset(eryx_vm *vm) {
-    wasi_init(vm, vm->wasi.vfs);
-}
-
 void wasi_free(eryx_vm *vm) {
     memset(&vm->wasi, 0, sizeof vm->wasi);
 }

@@ -150,10 +150,6 @@ typedef struct eryx_wasi {
  * there is no preopen and every path call fails). */
 void wasi_init(eryx_vm *vm, const eryx_vfs *vfs);
 
-/* Closes everything the guest opened or closed: back to the fresh table of
- * wasi_init, with the same vfs. */
-void wasi_reset(eryx_vm *vm);
-
 /* Releases vm->wasi. The vfs is not closed (it is shared). */
 void wasi_free(eryx_vm *vm);
 
