@@ -233,6 +233,7 @@ $(B)/bench/%: bench/%.c $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 bench: all $(B)/bench/bench_create $(B)/bench/bench_trace
+	./scripts/setup-bench.sh || echo "bench: no Node.js, Pyodide is left out"
 	$(PY) bench/run.py
 
 install: all
