@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "json.h"
 
 /* ---- the registry ---- */
@@ -155,22 +156,12 @@ struct call_hub {
     completion *head, *tail;
 };
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 call_hub *call_hub_new(void) {
     call_hub *hub = calloc(1, sizeof *hub);
     if (!hub) return NULL;
     atomic_init(&hub->refs, 1);
     pthread_mutex_init(&hub->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&hub->ready, &attr);
-    pthread_condattr_destroy(&attr);
+    monotonic_cond_init(&hub->ready);
     return hub;
 }
 
@@ -278,7 +269,7 @@ static void finish(call_hub *hub, eryx_call *call, int status, char *payload, si
                                .len = len,
                                .name = strdup(call->name),
                                .lineno = call->lineno,
-                               .duration_ms = (double)(now_ns() - call->start_ns) / 1e6}};
+                               .duration_ms = (double)(monotonic_ns() - call->start_ns) / 1e6}};
     if (hub->tail)
         hub->tail->next = c;
     else
@@ -354,7 +345,7 @@ int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_
     call->id = hub->next_id;
     call->generation = hub->generation;
     call->lineno = lineno;
-    call->start_ns = now_ns();
+    call->start_ns = monotonic_ns();
     call->deadline_ns = hub->timeout_ns ? call->start_ns + hub->timeout_ns : 0;
     call->hub = hub;
     atomic_init(&call->refs, 2); /* handler + pending list */
@@ -405,19 +396,18 @@ static int count_ready(call_hub *hub) {
 }
 
 int call_hub_wait(call_hub *hub, int64_t timeout_ns, const _Atomic int *stop) {
-    uint64_t until = timeout_ns >= 0 ? now_ns() + (uint64_t)timeout_ns : UINT64_MAX;
+    uint64_t until = timeout_ns >= 0 ? monotonic_ns() + (uint64_t)timeout_ns : UINT64_MAX;
     eryx_call *released = NULL;
     pthread_mutex_lock(&hub->lock);
     for (;;) {
-        uint64_t now = now_ns();
+        uint64_t now = monotonic_ns();
         uint64_t earliest = expire(hub, now, &released);
         if (hub->head || atomic_load(stop) || now >= until) break;
         uint64_t wake = earliest && earliest < until ? earliest : until;
         if (wake == UINT64_MAX) {
             pthread_cond_wait(&hub->ready, &hub->lock);
         } else {
-            struct timespec ts = {.tv_sec = (time_t)(wake / 1000000000u),
-                                  .tv_nsec = (long)(wake % 1000000000u)};
+            struct timespec ts = ns_timespec(wake);
             pthread_cond_timedwait(&hub->ready, &hub->lock, &ts);
         }
     }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
 #include "watchdog.h"
 
 #define MIB (1024u * 1024u)
@@ -373,7 +374,7 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     sandbox->running = true;
     sandbox->dirty = true;
 
-    uint64_t start = vm_now_ns();
+    uint64_t start = monotonic_ns();
     double timeout_ns = c->timeout_s * 1e9;
     if (timeout_ns > 0) watchdog_arm(vm, start + (uint64_t)timeout_ns);
     vm_stop stop = vm_call(vm, run_code, call);
@@ -402,7 +403,7 @@ eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
         atomic_store(&sandbox->busy, false);
         return ERYX_ENOMEM;
     }
-    uint64_t start = vm_now_ns();
+    uint64_t start = monotonic_ns();
     if (sandbox->dirty && !sandbox->persistent && vm_reset(sandbox->vm) != 0) {
         result_fail(r, ERYX_ERROR_INTERNAL, "cannot reset the sandbox");
     } else {
@@ -410,7 +411,7 @@ eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
         exec_call call = {.code = code ? code : "", .len = len};
         execute_on_vm(sandbox, &call, options, r);
     }
-    r->duration_ms = (double)(vm_now_ns() - start) / 1e6;
+    r->duration_ms = (double)(monotonic_ns() - start) / 1e6;
     atomic_store(&sandbox->busy, false);
     if (r->out.failed || r->err.failed) {
         eryx_result_free(r);

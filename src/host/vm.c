@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "watchdog.h"
 
 /* The initialized interpreter: its linear memory in a file (the library
@@ -32,12 +33,6 @@ static struct {
 } image = {.fd = -1, .pagemap = -1};
 static pthread_once_t image_once = PTHREAD_ONCE_INIT;
 
-uint64_t vm_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- allocation ---- */
 
 static eryx_vm *vm_alloc(uint32_t limit_pages) {
@@ -53,11 +48,7 @@ static eryx_vm *vm_alloc(uint32_t limit_pages) {
     vm->wasi_ctx.vm = vm;
     vm->eryx_ctx.vm = vm;
     pthread_mutex_init(&vm->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&vm->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    monotonic_cond_init(&vm->wake);
     return vm;
 }
 
@@ -140,9 +131,8 @@ void vm_exit(eryx_vm *vm, int code) {
 bool vm_sleep_until(eryx_vm *vm, uint64_t deadline_ns) {
     pthread_mutex_lock(&vm->lock);
     while (!atomic_load(&vm->stop)) {
-        if (vm_now_ns() >= deadline_ns) break;
-        struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
-                              .tv_nsec = (long)(deadline_ns % 1000000000u)};
+        if (monotonic_ns() >= deadline_ns) break;
+        struct timespec ts = ns_timespec(deadline_ns);
         pthread_cond_timedwait(&vm->wake, &vm->lock, &ts);
     }
     bool woke_normally = !atomic_load(&vm->stop);

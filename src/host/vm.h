@@ -161,9 +161,6 @@ void vm_free(eryx_vm *vm);
 typedef void (*vm_entry)(eryx_vm *vm, void *arg);
 vm_stop vm_call(eryx_vm *vm, vm_entry fn, void *arg);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t vm_now_ns(void);
-
 /* ---- memory access for host imports: every guest pointer goes through these ---- */
 
 /* Host pointer to guest bytes [addr, addr + len), or NULL when any byte is

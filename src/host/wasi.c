@@ -22,6 +22,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "clock.h"
 #include "vm.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "wasm memory is little endian");
@@ -650,23 +651,13 @@ static bool host_clock(u32 id, clockid_t *out) {
     }
 }
 
-static uint64_t ts_ns(struct timespec ts) {
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_ns(clockid_t clock) {
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return ts_ns(ts);
-}
-
 static wasi_errno w_clock_get(eryx_vm *vm, u32 id, bool resolution, u32 ret) {
     clockid_t clock;
     if (!host_clock(id, &clock)) return WASI_EINVAL;
     struct timespec ts;
     if ((resolution ? clock_getres(clock, &ts) : clock_gettime(clock, &ts)) != 0)
         return WASI_EINVAL;
-    return vm_store_u64(vm, ret, ts_ns(ts)) ? WASI_ESUCCESS : WASI_EFAULT;
+    return vm_store_u64(vm, ret, timespec_ns(ts)) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 static wasi_errno w_random_get(eryx_vm *vm, u32 buf, u32 len) {
@@ -768,13 +759,13 @@ static wasi_errno w_poll_oneoff(eryx_vm *vm, u32 in, u32 out, u32 nsubs, u32 ret
     if (!subs || !events || !vm_mem(vm, ret, 4)) return WASI_EFAULT;
     for (u32 i = 0; i < nsubs; i++)
         if (subs[(size_t)i * SUBSCRIPTION_SIZE + 8] > EVENTTYPE_FD_WRITE) return WASI_EINVAL;
-    poll_now now = {now_ns(CLOCK_MONOTONIC), now_ns(CLOCK_REALTIME)};
+    poll_now now = {clock_ns(CLOCK_MONOTONIC), clock_ns(CLOCK_REALTIME)};
     uint64_t earliest;
     uint32_t n = poll_due(vm, subs, nsubs, &now, now.mono, events, &earliest);
     /* Nothing due yet means only clocks are pending: sleep to the first. A
      * stop cuts the sleep short; the import then unwinds on return. */
     if (n == 0 && vm_sleep_until(vm, earliest)) {
-        uint64_t t = now_ns(CLOCK_MONOTONIC);
+        uint64_t t = clock_ns(CLOCK_MONOTONIC);
         n = poll_due(vm, subs, nsubs, &now, t > earliest ? t : earliest, events, &earliest);
     }
     vm_store_u32(vm, ret, n);

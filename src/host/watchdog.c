@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "clock.h"
 #include "vm.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -30,7 +31,7 @@ static void *watch(void *unused) {
     (void)unused;
     pthread_mutex_lock(&lock);
     for (;;) {
-        uint64_t now = vm_now_ns(), next = UINT64_MAX;
+        uint64_t now = monotonic_ns(), next = UINT64_MAX;
         for (eryx_vm *vm = armed, *following; vm; vm = following) {
             following = vm->watch.next;
             if (vm->watch.deadline_ns <= now) {
@@ -44,8 +45,7 @@ static void *watch(void *unused) {
         if (next == UINT64_MAX) {
             pthread_cond_wait(&changed, &lock);
         } else {
-            struct timespec ts = {.tv_sec = (time_t)(next / 1000000000u),
-                                  .tv_nsec = (long)(next % 1000000000u)};
+            struct timespec ts = ns_timespec(next);
             pthread_cond_timedwait(&changed, &lock, &ts);
         }
     }
@@ -53,11 +53,7 @@ static void *watch(void *unused) {
 }
 
 static void start(void) {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&changed, &attr);
-    pthread_condattr_destroy(&attr);
+    monotonic_cond_init(&changed);
     pthread_t thread;
     pthread_attr_t tattr;
     pthread_attr_init(&tattr);
