@@ -140,3 +140,15 @@ int output_sink_status(const struct output_sink *sink, int status) {
     status = check_write(sink->stdout_err, "stdout", status);
     return check_write(sink->stderr_err, "stderr", status);
 }
+
+eryx_sandbox *start_sandbox(const eryx_config *config, int session) {
+    char errbuf[512] = "";
+    eryx_sandbox *sandbox = NULL;
+    eryx_status st = session ? eryx_session_new(config, &sandbox, errbuf, sizeof errbuf)
+                             : eryx_sandbox_new(config, &sandbox, errbuf, sizeof errbuf);
+    if (st != ERYX_OK) {
+        fprintf(stderr, "eryx: cannot start %s: %s\n", session ? "session" : "sandbox",
+                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
+    }
+    return sandbox;
+}

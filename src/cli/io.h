@@ -71,6 +71,10 @@ int check_write(int err, const char *stream, int status);
  * EC_USAGE so that callers can `return usage_error(...)`. */
 __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
 
+/* A sandbox (session non-zero: a session) from `config`, or NULL after
+ * `eryx: cannot start ...: why` on stderr. */
+eryx_sandbox *start_sandbox(const eryx_config *config, int session);
+
 /* Where streamed output goes: our stdout and stderr. A stream stops being
  * written after its first error, which is kept for the final status. */
 struct output_sink {

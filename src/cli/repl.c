@@ -348,13 +348,8 @@ static int start_repl(struct cli_options *opts) {
         fprintf(stderr, "eryx: cannot set up output streaming\n");
         return trace_writer_close(trace, EC_FAILURE);
     }
-    char errbuf[512] = "";
-    eryx_status st = eryx_session_new(opts->config, &r.session, errbuf, sizeof errbuf);
-    if (st != ERYX_OK) {
-        fprintf(stderr, "eryx: cannot start session: %s\n",
-                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
-        return trace_writer_close(trace, EC_FAILURE);
-    }
+    r.session = start_sandbox(opts->config, 1);
+    if (!r.session) return trace_writer_close(trace, EC_FAILURE);
     int status = EC_FAILURE;
     if (interrupts_install(true)) {
         status = repl_loop(&r);

@@ -83,18 +83,12 @@ static int print_json(const eryx_result *result, int status) {
  * by `sink`'s handler. Returns the exit status. */
 static int execute_program(struct cli_options *opts, struct output_sink *sink, const char *code,
                            size_t len) {
-    char errbuf[512] = "";
-    eryx_sandbox *sandbox;
-    eryx_status st = eryx_sandbox_new(opts->config, &sandbox, errbuf, sizeof errbuf);
-    if (st != ERYX_OK) {
-        fprintf(stderr, "eryx: cannot start sandbox: %s\n",
-                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
-        return EC_FAILURE;
-    }
+    eryx_sandbox *sandbox = start_sandbox(opts->config, 0);
+    if (!sandbox) return EC_FAILURE;
     eryx_result *result = NULL;
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, sandbox);
-    st = eryx_execute(sandbox, code, len, &result);
+    eryx_status st = eryx_execute(sandbox, code, len, &result);
     int sig = interrupt_watch_end(&watch);
     /* The execution is over: its callback commands must not outlive the
      * sandbox that their calls belong to. */

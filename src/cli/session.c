@@ -285,14 +285,8 @@ static int start_session(struct cli_options *opts) {
         int status = trace_writer_attach(opts->trace_path, opts->config, true, &trace);
         if (status != 0) return status;
     }
-    char errbuf[512] = "";
-    eryx_sandbox *session;
-    eryx_status st = eryx_session_new(opts->config, &session, errbuf, sizeof errbuf);
-    if (st != ERYX_OK) {
-        fprintf(stderr, "eryx: cannot start session: %s\n",
-                errbuf[0] != '\0' ? errbuf : eryx_status_string(st));
-        return trace_writer_close(trace, EC_FAILURE);
-    }
+    eryx_sandbox *session = start_sandbox(opts->config, 1);
+    if (!session) return trace_writer_close(trace, EC_FAILURE);
     /* As in run: with callbacks, signals cancel first (interrupt.h). */
     int sig = 0, status;
     if (opts->callbacks != NULL && !interrupts_install(false)) {
