@@ -4,7 +4,7 @@
 #   make            library (build/lib), CLI (build/bin/eryx)
 #   make demo       set up dependencies, build, run a demo in the sandbox
 #   make test       set up dependencies, build, run every test
-#   make test-sanitize   host code under AddressSanitizer + UBSan, API tests
+#   make test-sanitize   host code under AddressSanitizer + UBSan: API, callback and trace tests
 #   make bench      benchmarks against native python3.11
 #   make install PREFIX=DIR
 
@@ -30,11 +30,11 @@ GEN_OBJS := $(GEN_SRCS:.c=.o)
 
 HOST_SRCS := $(wildcard src/host/*.c)
 HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
-HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h
+HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h src/guest/abi.h
 
 WARN := -Wall -Wextra -Werror
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
-	-Iinclude -Isrc/host -I$(GEN)
+	-Iinclude -Isrc/host -Isrc/guest -I$(GEN)
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
@@ -79,7 +79,7 @@ $(CPY_LIBS) $(SYSCONFIGDATA) &: $(CPY)/Makefile
 	touch $(CPY_LIBS) $(SYSCONFIGDATA)
 
 # ---- 3. guest module ----
-$(B)/guest/runtime.o: src/guest/runtime.c $(CPY_LIBS)
+$(B)/guest/runtime.o: src/guest/runtime.c src/guest/abi.h $(CPY_LIBS)
 	@mkdir -p $(@D)
 	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
 
@@ -196,7 +196,8 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api
+	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
+	$(B)/asan/test_callbacks
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -218,15 +219,16 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN)/test_api: tests/test_api.c tests/check.h $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o) \
-	  $(LIB_DATA_OBJS) $(GEN_OBJS)
+ASAN_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o)
+$(ASAN)/test_%: tests/test_%.c tests/check.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
 SANITIZER_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 test-sanitize: deps
-	$(MAKE) all $(ASAN)/test_api
+	$(MAKE) all $(ASAN)/test_api $(ASAN)/test_callbacks
 	$(SANITIZER_ENV) $(ASAN)/test_api
+	$(SANITIZER_ENV) $(ASAN)/test_callbacks
 
 $(B)/bench/%: bench/%.c $(B)/lib/liberyx.a
 	@mkdir -p $(@D)

@@ -477,6 +477,145 @@ static void test_trace_only_user_frames(void) {
     eryx_sandbox_free(s);
 }
 
+/* The user's own sys.settrace works while eryx traces: both see the same
+ * events of a function, and eryx does not trace the user's tracer. */
+static void test_trace_beside_user_settrace(void) {
+    eryx_config *c = eryx_config_new();
+    eryx_config_set_trace(c, NULL, NULL, 1);
+    eryx_sandbox *s = make(c);
+    eryx_config_free(c);
+    eryx_result *r = run(s, "import sys\n"
+                            "seen = []\n"
+                            "def tracer(frame, event, arg):\n"
+                            "    if frame.f_code.co_name == 'work':\n"
+                            "        seen.append(f'{event} {frame.f_lineno}')\n"
+                            "    return tracer\n"
+                            "def work(n):\n"
+                            "    total = 0\n"
+                            "    for i in range(n):\n"
+                            "        total += i\n"
+                            "    return total\n"
+                            "sys.settrace(tracer)\n"
+                            "work(3)\n"
+                            "sys.settrace(None)\n"
+                            "result = seen\n");
+    char expected[2048] = "[", *end = expected + 1;
+    bool in_work = false, in_tracer = false;
+    for (size_t i = 0; i < eryx_result_trace_count(r); i++) {
+        const eryx_trace_event *e = eryx_result_trace_event(r, i);
+        bool work = e->function && !strcmp(e->function, "work");
+        if (e->kind == ERYX_TRACE_CALL && e->function && !strcmp(e->function, "tracer"))
+            in_tracer = true;
+        if (e->kind == ERYX_TRACE_CALL && work) in_work = true;
+        if (!in_work) continue;
+        const char *name = e->kind == ERYX_TRACE_CALL     ? "call"
+                           : e->kind == ERYX_TRACE_RETURN ? "return"
+                                                          : "line";
+        end += snprintf(end, sizeof expected - (size_t)(end - expected), "%s\"%s %d\"",
+                        end[-1] == '[' ? "" : ", ", name, e->lineno);
+        if (e->kind == ERYX_TRACE_RETURN && work) in_work = false;
+    }
+    snprintf(end, sizeof expected - (size_t)(end - expected), "]");
+    CHECK(!in_tracer);
+    CHECK_STR(eryx_result_json(r), expected);
+    CHECK_CONTAINS(expected, "\"call 7\", \"line 8\", \"line 9\", \"line 10\", \"line 9\"");
+    eryx_result_free(r);
+    eryx_sandbox_free(s);
+}
+
+/* Trace events and output reach the host in the order the program made
+ * them, also when there are more events than the guest buffers at once. */
+typedef struct {
+    char text[1 << 16];
+    size_t used;
+} order_log;
+
+static void order_event(void *ud, const eryx_trace_event *e) {
+    order_log *l = ud;
+    if (l->used + 16 < sizeof l->text && e->kind == ERYX_TRACE_LINE)
+        l->used += (size_t)sprintf(l->text + l->used, "L%d ", e->lineno);
+}
+
+static void order_output(void *ud, eryx_stream stream, const char *data, size_t len) {
+    order_log *l = ud;
+    (void)stream;
+    if (l->used + len + 3 < sizeof l->text) {
+        l->text[l->used++] = '<';
+        memcpy(l->text + l->used, data, len);
+        l->used += len;
+        l->text[l->used++] = '>';
+        l->text[l->used++] = ' ';
+    }
+}
+
+static void test_trace_in_order_with_output(void) {
+    static order_log log, expected;
+    memset(&log, 0, sizeof log);
+    memset(&expected, 0, sizeof expected);
+    eryx_config *c = eryx_config_new();
+    eryx_config_set_trace(c, order_event, &log, 0);
+    eryx_config_set_output_handler(c, order_output, &log);
+    eryx_sandbox *s = make(c);
+    eryx_config_free(c);
+    eryx_result *r = run(s, "for i in range(3000):\n"
+                            "    if i % 1000 == 999:\n"
+                            "        print(i)\n");
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
+    for (int i = 0; i < 3000; i++) {
+        expected.used += (size_t)sprintf(expected.text + expected.used, "L1 L2 ");
+        if (i % 1000 == 999)
+            expected.used += (size_t)sprintf(expected.text + expected.used, "L3 <%d> <\n> ", i);
+    }
+    expected.used += (size_t)sprintf(expected.text + expected.used, "L1 ");
+    CHECK(log.used == expected.used && !memcmp(log.text, expected.text, log.used));
+    eryx_result_free(r);
+    eryx_sandbox_free(s);
+}
+
+/* A function made warm (specialized) by untraced runs of a session traces
+ * exactly as it did before. */
+static void test_trace_warm_code_in_session(void) {
+    eryx_config *c = eryx_config_new();
+    eryx_config_set_trace(c, NULL, NULL, 1);
+    eryx_sandbox *s = NULL;
+    char err[256];
+    CHECK(eryx_session_new(c, &s, err, sizeof err) == ERYX_OK);
+    eryx_config_free(c);
+    const char *define = "def f(a, b):\n"
+                         "    c = a; d = (c <\n"
+                         "        b)\n"
+                         "    n = len(\n"
+                         "        [a, b])\n"
+                         "    return c + d + n\n";
+    const char *call = "x = f(1, 2)\n";
+    char *before = NULL, *after = NULL;
+    eryx_result *r = run(s, define);
+    eryx_result_free(r);
+    r = run(s, call);
+    before = eryx_result_to_json(r);
+    eryx_result_free(r);
+    eryx_exec_options off = {.trace = -1};
+    const char *warm = "for i in range(200):\n    f(i, i + 1)\n";
+    CHECK(eryx_execute_ex(s, warm, strlen(warm), &off, &r) == ERYX_OK);
+    CHECK(eryx_result_trace_count(r) == 0);
+    eryx_result_free(r);
+    r = run(s, call);
+    after = eryx_result_to_json(r);
+    eryx_result_free(r);
+    /* The results differ only in timings: compare the traces. */
+    const char *tb = before ? strstr(before, "\"trace\"") : NULL;
+    const char *ta = after ? strstr(after, "\"trace\"") : NULL;
+    CHECK(tb && ta);
+    if (tb && ta) {
+        CHECK_CONTAINS(tb, "{\"event\":\"line\",\"lineno\":3}");
+        CHECK_CONTAINS(tb, "{\"event\":\"line\",\"lineno\":5}");
+        CHECK_STR(strchr(ta, '['), strchr(tb, '['));
+    }
+    eryx_free(before);
+    eryx_free(after);
+    eryx_sandbox_free(s);
+}
+
 /* ---- output streaming ---- */
 
 typedef struct {
@@ -571,6 +710,9 @@ static const test_case tests[] = {
     {"trace_gather_direct_lineno", test_trace_gather_direct_lineno},
     {"trace_only_user_frames", test_trace_only_user_frames},
     {"trace_collection_cap", test_trace_collection_cap},
+    {"trace_beside_user_settrace", test_trace_beside_user_settrace},
+    {"trace_in_order_with_output", test_trace_in_order_with_output},
+    {"trace_warm_code_in_session", test_trace_warm_code_in_session},
     {"output_streaming", test_output_streaming},
     {"output_streaming_large", test_output_streaming_large},
 };

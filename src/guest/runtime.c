@@ -9,6 +9,7 @@
  * Imports (module "eryx", see src/host/imports.c):
  *   report(key, ptr, len)    one field of the outcome, as UTF-8
  *   trace(kind, lineno, a, alen, b, blen)            one trace event
+ *   trace_flush(ring)            take the ring's events; use `ring` from now on
  *   callback_list(buf, cap) -> len                   JSON list of callbacks
  *   callback_start(name, nlen, args, alen, lineno) -> id (< 0: refused)
  *   callback_wait(timeout_ns) -> completions ready
@@ -20,6 +21,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define IMPORT(name) __attribute__((import_module("eryx"), import_name(#name)))
@@ -27,6 +31,7 @@
 IMPORT(report) void host_report(int key, const char *data, size_t len);
 IMPORT(trace)
 void host_trace(int kind, int lineno, const char *a, size_t alen, const char *b, size_t blen);
+IMPORT(trace_flush) void host_trace_flush(trace_ring *ring);
 IMPORT(callback_list) size_t host_callback_list(char *buf, size_t cap);
 IMPORT(callback_start)
 int host_callback_start(const char *name, size_t nlen, const char *args, size_t alen, int lineno);
@@ -47,13 +52,12 @@ static PyObject *py_report(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ---- tracing: a C-level trace function, so that only the user's frames
- * cost more than a pointer comparison ---- */
+/* ---- tracing: the file tracer of our CPython patch
+ * (patches/cpython-3.11-file-trace.patch), so that only the user's frames run
+ * in tracing mode, and without frame objects ---- */
 
 /* Trace event kinds; the host's list (eryx_trace_kind) must match. */
 enum { TRACE_LINE = 0, TRACE_CALL = 1, TRACE_RETURN = 2, TRACE_EXCEPTION = 3 };
-
-static PyObject *traced_filename; /* co_filename of the user's code objects */
 
 static void send_utf8(int kind, int lineno, PyObject *a, PyObject *b) {
     Py_ssize_t alen = 0, blen = 0;
@@ -81,17 +85,15 @@ static PyObject *type_name(PyObject *type) {
     return name;
 }
 
-static void trace_exception(int lineno, PyObject *arg) {
-    PyObject *type =
-        PyTuple_Check(arg) && PyTuple_GET_SIZE(arg) == 3 ? PyTuple_GET_ITEM(arg, 0) : NULL;
-    PyObject *value = type ? PyTuple_GET_ITEM(arg, 1) : NULL;
+__attribute__((noinline)) static void trace_exception(int lineno, PyObject *exc) {
+    PyObject *type = (PyObject *)Py_TYPE(exc);
     /* Generators and coroutines end by raising these internally. */
-    if (!type || !PyType_Check(type) || type == PyExc_StopIteration ||
+    if (!PyExceptionInstance_Check(exc) || type == PyExc_StopIteration ||
         type == PyExc_StopAsyncIteration) {
         return;
     }
     PyObject *name = type_name(type);
-    PyObject *message = value && value != Py_None ? PyObject_Str(value) : NULL;
+    PyObject *message = PyObject_Str(exc);
     if (!message) {
         PyErr_Clear();
         message = PyUnicode_FromString("");
@@ -102,44 +104,67 @@ static void trace_exception(int lineno, PyObject *arg) {
     PyErr_Clear();
 }
 
-static int tracer(PyObject *unused, PyFrameObject *frame, int what, PyObject *arg) {
-    (void)unused;
-    PyCodeObject *code = PyFrame_GetCode(frame);
-    int mine = code->co_filename == traced_filename;
-    if (mine) {
-        int lineno = PyFrame_GetLineNumber(frame);
-        switch (what) {
-        case PyTrace_LINE:
-            host_trace(TRACE_LINE, lineno, NULL, 0, NULL, 0);
-            break;
-        case PyTrace_CALL:
-            send_utf8(TRACE_CALL, lineno, code->co_name, NULL);
-            break;
-        case PyTrace_RETURN:
-            send_utf8(TRACE_RETURN, lineno, code->co_name, NULL);
-            break;
-        case PyTrace_EXCEPTION:
-            trace_exception(lineno, arg);
-            break;
+static trace_ring ring; /* see abi.h */
+
+/* Appends a line, call or return event to the ring (name: the function's,
+ * len bytes of UTF-8). Runs for every traced line: no memcpy call for the
+ * short names, no locals in memory. */
+__attribute__((no_builtin("memcpy"))) static inline void ring_add(int kind, int lineno,
+                                                                  const char *name, size_t len) {
+    if (ring.count == TRACE_RING_EVENTS || len >= TRACE_RING_TEXT - ring.text_used) {
+        host_trace_flush(&ring); /* empties it */
+        if (len >= TRACE_RING_TEXT) {
+            host_trace(kind, lineno, name, len, "", 0);
+            return;
         }
     }
-    Py_DECREF(code);
-    return 0;
+    ring.records[ring.count++] = (trace_record){kind, lineno, ring.text_used, (uint32_t)len};
+    char *text = ring.text + ring.text_used;
+    for (size_t i = 0; i < len; i++)
+        text[i] = name[i];
+    text[len] = '\0';
+    ring.text_used += (uint32_t)len + 1;
+}
+
+/* A call or return event of a function whose name is not ASCII. */
+__attribute__((noinline)) static void ring_add_named(int kind, int lineno, PyObject *name) {
+    Py_ssize_t len = 0;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(name, &len);
+    if (!utf8) PyErr_Clear(); /* unencodable: no name */
+    ring_add(kind, lineno, utf8 ? utf8 : "", utf8 ? (size_t)len : 0);
+}
+
+/* Called by the interpreter for the user's frames only. */
+static void tracer(PyCodeObject *code, int what, int lineno, PyObject *arg) {
+    if (what == PyTrace_LINE) {
+        ring_add(TRACE_LINE, lineno, "", 0);
+    } else if (what == PyTrace_CALL || what == PyTrace_RETURN) {
+        int kind = what == PyTrace_CALL ? TRACE_CALL : TRACE_RETURN;
+        PyObject *name = code->co_name;
+        if (PyUnicode_IS_COMPACT_ASCII(name)) {
+            ring_add(kind, lineno, (const char *)((PyASCIIObject *)name + 1),
+                     (size_t)PyUnicode_GET_LENGTH(name));
+        } else {
+            ring_add_named(kind, lineno, name);
+        }
+    } else if (what == PyTrace_EXCEPTION) {
+        trace_exception(lineno, arg);
+    }
 }
 
 /* _eryx_host.trace_on(filename): trace frames whose code has this co_filename. */
 static PyObject *py_trace_on(PyObject *self, PyObject *filename) {
     (void)self;
-    Py_XSETREF(traced_filename, Py_NewRef(filename));
-    PyEval_SetTrace(tracer, NULL);
+    host_trace_flush(&ring);
+    _PyEval_SetFileTrace(filename, tracer);
     Py_RETURN_NONE;
 }
 
 static PyObject *py_trace_off(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
-    PyEval_SetTrace(NULL, NULL);
-    Py_CLEAR(traced_filename);
+    _PyEval_SetFileTrace(NULL, NULL);
+    host_trace_flush(NULL);
     Py_RETURN_NONE;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "abi.h"
 #include "sandbox.h"
 
 /* A guest string as a NUL-terminated host copy (NULL if out of bounds or
@@ -67,6 +68,46 @@ void Z_eryxZ_trace(struct Z_eryx_instance_t *ctx, u32 kind, u32 lineno, u32 a, u
         free(heap_a);
         free(heap_b);
     }
+    VM_IMPORT_RETURN_VOID(vm);
+}
+
+void trace_ring_flush(eryx_vm *vm) {
+    trace_ring *ring = (trace_ring *)vm_mem(vm, vm->trace_ring, sizeof *ring);
+    exec_state *exec = sandbox_exec_state(vm);
+    if (!ring || !exec) {
+        vm->trace_ring = 0;
+        return;
+    }
+    /* The guest is hostile: counts are clamped, names checked to lie in
+     * the text it filled. */
+    uint32_t count = ring->count, text_used = ring->text_used;
+    ring->count = ring->text_used = 0;
+    if (count > TRACE_RING_EVENTS) count = TRACE_RING_EVENTS;
+    if (text_used > TRACE_RING_TEXT) text_used = TRACE_RING_TEXT;
+    for (uint32_t i = 0; i < count; i++) {
+        trace_record record = ring->records[i];
+        if (record.kind < ERYX_TRACE_LINE || record.kind > ERYX_TRACE_RETURN) continue;
+        eryx_trace_event event = {.kind = (eryx_trace_kind)record.kind, .lineno = record.lineno};
+        if (record.kind != ERYX_TRACE_LINE) {
+            /* The name stays where it is: the guest waits meanwhile. */
+            if (record.text >= text_used || record.len >= text_used - record.text ||
+                ring->text[record.text + record.len] != '\0') {
+                continue;
+            }
+            event.function = ring->text + record.text;
+        }
+        trace_emit(&exec->trace, exec->result, &event);
+    }
+}
+
+/* trace_flush(ring): the events of the current ring are taken on entry, as
+ * by every import; from now on the guest fills `ring` (0: none), emptied. */
+void Z_eryxZ_trace_flush(struct Z_eryx_instance_t *ctx, u32 ring) {
+    eryx_vm *vm = ctx->vm;
+    VM_IMPORT_ENTER(vm);
+    trace_ring *next = ring % 4 == 0 ? (trace_ring *)vm_mem(vm, ring, sizeof *next) : NULL;
+    vm->trace_ring = next && sandbox_exec_state(vm) ? ring : 0;
+    if (vm->trace_ring) next->count = next->text_used = 0;
     VM_IMPORT_RETURN_VOID(vm);
 }
 

@@ -238,7 +238,7 @@ static void stream_output(eryx_sandbox *sandbox, int fd, const uint8_t *data, si
         break;
     }
     if (len > keep) c->output_fn(c->output_userdata, stream, (const char *)data, len - keep);
-    memcpy(held->bytes, data + len - keep, keep);
+    if (keep) memcpy(held->bytes, data + len - keep, keep); /* data may be NULL when final */
     held->len = keep;
 }
 
@@ -381,6 +381,8 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     if (timeout_ns > 0) watchdog_disarm(vm);
 
     if (c->output_fn) flush_held_output(sandbox);
+    if (vm->trace_ring) trace_ring_flush(vm); /* what a stop cut short */
+    vm->trace_ring = 0;
     sandbox->running = false;
     r->callback_invocations = call_hub_end(sandbox->calls);
     r->peak_memory = (uint64_t)vm->peak_pages * VM_PAGE_SIZE;

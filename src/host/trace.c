@@ -31,7 +31,7 @@ void trace_event_clear(eryx_trace_event *e) {
     memset(e, 0, sizeof *e);
 }
 
-static void collect(eryx_result *r, const eryx_trace_event *e) {
+void trace_collect(eryx_result *r, const eryx_trace_event *e) {
     if (r->trace_count >= ERYX_TRACE_COLLECT_MAX) {
         r->trace_dropped = true; /* a guest must not fill the host's memory */
         return;
@@ -58,11 +58,6 @@ static void collect(eryx_result *r, const eryx_trace_event *e) {
         .error = copy(e->error),
         .duration_ms = e->duration_ms,
     };
-}
-
-void trace_emit(const trace_sink *sink, eryx_result *r, const eryx_trace_event *event) {
-    if (sink->fn) sink->fn(sink->userdata, event);
-    if (sink->collect && r) collect(r, event);
 }
 
 static void member(eryx_buf *b, const char *key, const char *value) {

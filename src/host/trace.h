@@ -19,9 +19,16 @@ typedef struct {
     bool collect;
 } trace_sink;
 
+/* Copies an event into r (trace.c). */
+void trace_collect(eryx_result *r, const eryx_trace_event *event);
+
 /* Hands one event to the sink's handler and, when collecting, copies it
- * into r. */
-void trace_emit(const trace_sink *sink, eryx_result *r, const eryx_trace_event *event);
+ * into r. Inline: it runs for every line of a traced program. */
+static inline void trace_emit(const trace_sink *sink, eryx_result *r,
+                              const eryx_trace_event *event) {
+    if (sink->fn) sink->fn(sink->userdata, event);
+    if (sink->collect && r) trace_collect(r, event);
+}
 
 /* Appends an event as a one-line JSON object. */
 bool trace_event_json(eryx_buf *b, const eryx_trace_event *event);

@@ -81,6 +81,9 @@ struct eryx_vm {
         bool armed;
     } watch;
 
+    /* Guest address of the trace ring (src/guest/abi.h), 0 when none. */
+    uint32_t trace_ring;
+
     eryx_wasi wasi; /* fd table */
     void *owner;    /* the eryx_sandbox (or image builder) that owns this vm */
     /* Called by vm_interrupt after a stop is set, so that a guest blocked in
@@ -199,11 +202,17 @@ static inline bool vm_store_u64(eryx_vm *vm, uint32_t addr, uint64_t v) {
 
 /* ---- imports: entry and exit ---- */
 
+/* Hands the trace events waiting in the guest's ring (src/guest/abi.h) to
+ * the host's trace sink (imports.c). */
+void trace_ring_flush(eryx_vm *vm);
+
 /* Every import body starts with VM_IMPORT_ENTER and leaves through
- * VM_IMPORT_RETURN. Leaving checks for a pending stop and, if there is one,
- * unwinds to the host entry point from this boundary, where the import holds
- * no lock and no allocation. */
-#define VM_IMPORT_ENTER(vm) ((vm)->in_host++)
+ * VM_IMPORT_RETURN. Entering first takes the guest's pending trace events,
+ * so that they arrive in order with output and callbacks (the execution's
+ * end takes the last ones). Leaving checks for a pending stop and, if there
+ * is one, unwinds to the host entry point from this boundary, where the
+ * import holds no lock and no allocation. */
+#define VM_IMPORT_ENTER(vm) ((vm)->in_host++, (vm)->trace_ring ? trace_ring_flush(vm) : (void)0)
 #define VM_IMPORT_RETURN(vm, value)                                                                \
     do {                                                                                           \
         (vm)->in_host--;                                                                           \
