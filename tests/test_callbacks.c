@@ -127,6 +127,14 @@ static eryx_sandbox *callbacks_sandbox(void) {
     return s;
 }
 
+/* A sandbox of config `c` (freed) with tracing to fn and/or collected. */
+static eryx_sandbox *traced(eryx_config *c, eryx_trace_fn fn, void *userdata, int collect) {
+    eryx_config_set_trace(c, fn, userdata, collect);
+    eryx_sandbox *s = make(c);
+    eryx_config_free(c);
+    return s;
+}
+
 /* ---- registration ---- */
 
 static void test_register_validation(void) {
@@ -327,10 +335,7 @@ static void record(void *ud, const eryx_trace_event *e) {
 
 static void test_trace_handler_and_collection(void) {
     trace_log log = {0};
-    eryx_config *c = eryx_config_new();
-    eryx_config_set_trace(c, record, &log, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(eryx_config_new(), record, &log, 1);
     eryx_result *r = run(s, "def foo(a):\n    return a + 1\nx = foo(1)\n");
     CHECK_STR(log.log, "{\"event\":\"call\",\"lineno\":0,\"function\":\"<module>\"}\n"
                        "{\"event\":\"line\",\"lineno\":1}\n"
@@ -359,10 +364,7 @@ static void test_trace_handler_and_collection(void) {
 }
 
 static void test_trace_exception_and_callbacks(void) {
-    eryx_config *c = callback_config();
-    eryx_config_set_trace(c, NULL, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(callback_config(), NULL, NULL, 1);
     eryx_result *r = run(s, "try:\n    raise ValueError('bad')\nexcept ValueError:\n    pass\n"
                             "x = await echo(message='hi')\ny = 2\n");
     size_t n = eryx_result_trace_count(r);
@@ -386,10 +388,7 @@ static void test_trace_exception_and_callbacks(void) {
 }
 
 static void test_trace_gather_durations(void) {
-    eryx_config *c = callback_config();
-    eryx_config_set_trace(c, NULL, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(callback_config(), NULL, NULL, 1);
     eryx_result *r =
         run(s, "import asyncio\nasync def task(i):\n    v = await slow()\n"
                "    return i\nresult = await asyncio.gather(task(1), task(2), task(3))\n");
@@ -420,10 +419,7 @@ static void count_events(void *ud, const eryx_trace_event *e) {
 }
 
 static void test_trace_collection_cap(void) {
-    eryx_config *c = eryx_config_new();
-    eryx_config_set_trace(c, count_events, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(eryx_config_new(), count_events, NULL, 1);
     handler_events = 0;
     eryx_result *r = run(s, "for i in range(600000):\n    pass\n");
     CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
@@ -440,10 +436,7 @@ static void test_trace_collection_cap(void) {
 /* Callbacks gathered directly: the awaiting line is where they were asked
  * for, though the event loop runs them. */
 static void test_trace_gather_direct_lineno(void) {
-    eryx_config *c = callback_config();
-    eryx_config_set_trace(c, NULL, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(callback_config(), NULL, NULL, 1);
     eryx_result *r = run(s, "import asyncio\n"
                             "x = await asyncio.gather(echo(message='a'),\n"
                             "                         invoke('echo', message='b'))\n");
@@ -461,10 +454,7 @@ static void test_trace_gather_direct_lineno(void) {
 }
 
 static void test_trace_only_user_frames(void) {
-    eryx_config *c = eryx_config_new();
-    eryx_config_set_trace(c, NULL, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(eryx_config_new(), NULL, NULL, 1);
     eryx_result *r = run(s, "import json\nx = json.dumps(sorted([3, 1, 2], key=lambda v: -v))\n");
     size_t lambdas = 0;
     for (size_t i = 0; i < eryx_result_trace_count(r); i++) {
@@ -480,10 +470,7 @@ static void test_trace_only_user_frames(void) {
 /* The user's own sys.settrace works while eryx traces: both see the same
  * events of a function, and eryx does not trace the user's tracer. */
 static void test_trace_beside_user_settrace(void) {
-    eryx_config *c = eryx_config_new();
-    eryx_config_set_trace(c, NULL, NULL, 1);
-    eryx_sandbox *s = make(c);
-    eryx_config_free(c);
+    eryx_sandbox *s = traced(eryx_config_new(), NULL, NULL, 1);
     eryx_result *r = run(s, "import sys\n"
                             "seen = []\n"
                             "def tracer(frame, event, arg):\n"
