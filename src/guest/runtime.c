@@ -53,8 +53,8 @@ static PyObject *py_report(PyObject *self, PyObject *args) {
 }
 
 /* ---- tracing: the file tracer of our CPython patch
- * (patches/cpython-3.11-file-trace.patch), so that only the user's frames run
- * in tracing mode, and without frame objects ---- */
+ * (patches/cpython-3.11-file-trace.patch): events of the user's frames only,
+ * without frame objects, and specialized instructions keep running ---- */
 
 /* Trace event kinds; the host's list (eryx_trace_kind) must match. */
 enum { TRACE_LINE = 0, TRACE_CALL = 1, TRACE_RETURN = 2, TRACE_EXCEPTION = 3 };
