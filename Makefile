@@ -230,7 +230,7 @@ test-sanitize: deps
 	$(SANITIZER_ENV) $(ASAN)/test_api
 	$(SANITIZER_ENV) $(ASAN)/test_callbacks
 
-$(B)/bench/%: bench/%.c $(B)/lib/liberyx.a
+$(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
@@ -247,7 +247,8 @@ install: all
 	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(shell sed -n 's/^#define ERYX_VERSION "\(.*\)"/\1/p' include/eryx.h)|' \
 	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
 
-FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c tools/*.c examples/*.c
+FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h tools/*.c \
+	examples/*.c
 format:
 	clang-format-19 -i $(FORMATTED)
 check-format:

@@ -111,6 +111,9 @@ def main():
         "trace: fib(25), no-op sys.settrace", t["fib25_python_settrace_ms"],
         t["fib25_python_settrace_ms"] / t["fib25_untraced_ms"],
         t["fib25_python_settrace_ms"] / t["fib25_traced_ms"]))
+    print("%-34s %10.3f ms  %.2fx untraced (%.3f ms)" % (
+        "trace: json.dumps (library) traced", t["library_traced_ms"],
+        t["library_traced_ms"] / t["library_untraced_ms"], t["library_untraced_ms"]))
     print("%-34s %10.3f us  (an await of a local coroutine: %.3f us)" % (
         "callback: round trip", t["callback_round_trip_us"], t["await_local_coroutine_us"]))
 

@@ -1,0 +1,35 @@
+/*
+ * timed.h - the benchmarks' way of timing guest code: the code measures
+ * itself with time.perf_counter (TIMED), so that process and sandbox
+ * start-up are not in the figure, and returns the seconds as its result.
+ */
+#ifndef ERYX_BENCH_TIMED_H
+#define ERYX_BENCH_TIMED_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eryx.h"
+
+#define TIMED_START "import time\nstart = time.perf_counter()\n"
+#define TIMED_STOP  "result = time.perf_counter() - start\n"
+/* A program that runs `setup`, then reports how long `body` took. */
+#define TIMED(setup, body) setup TIMED_START body TIMED_STOP
+
+/* The seconds `code` (a TIMED program) reports; trace as in
+ * eryx_exec_options. Exits the process when the run fails. */
+static inline double timed(eryx_sandbox *sb, const char *code, int trace) {
+    eryx_exec_options options = {.trace = trace};
+    eryx_result *r = NULL;
+    if (eryx_execute_ex(sb, code, strlen(code), &options, &r) != ERYX_OK || !eryx_result_json(r)) {
+        fprintf(stderr, "benchmark run failed: %s\n",
+                r && eryx_result_error_message(r) ? eryx_result_error_message(r) : "?");
+        exit(1);
+    }
+    double t = atof(eryx_result_json(r));
+    eryx_result_free(r);
+    return t;
+}
+
+#endif
