@@ -39,13 +39,7 @@ int main(void) {
     eryx_config_set_trace(c, count_event, NULL, 0);
     eryx_config_add_callback(c, "noop", "completes at once", NULL, complete_now, NULL);
     eryx_config_set_max_callbacks(c, 1000000);
-    eryx_sandbox *sb;
-    char err[256];
-    if (eryx_sandbox_new(c, &sb, err, sizeof err) != ERYX_OK) {
-        fprintf(stderr, "bench_trace: %s\n", err);
-        return 1;
-    }
-    eryx_config_free(c);
+    eryx_sandbox *sb = bench_sandbox(c);
 
     const char *fib = TIMED(FIB, "fib(25)\n");
     const char *settrace =

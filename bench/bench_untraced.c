@@ -31,14 +31,7 @@ static const struct {
 
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
-    eryx_config *c = eryx_config_new();
-    eryx_sandbox *sb;
-    char err[256];
-    if (eryx_sandbox_new(c, &sb, err, sizeof err) != ERYX_OK) {
-        fprintf(stderr, "bench_untraced: %s\n", err);
-        return 1;
-    }
-    eryx_config_free(c);
+    eryx_sandbox *sb = bench_sandbox(eryx_config_new());
     enum { N = sizeof workloads / sizeof workloads[0] };
     double best[N];
     for (int i = 0; i < N; i++)

@@ -17,6 +17,19 @@
 /* A program that runs `setup`, then reports how long `body` took. */
 #define TIMED(setup, body) setup TIMED_START body TIMED_STOP
 
+/* A sandbox made from `config`, which is freed. Exits the process when it
+ * cannot be made. */
+static inline eryx_sandbox *bench_sandbox(eryx_config *config) {
+    eryx_sandbox *sb;
+    char err[256];
+    if (eryx_sandbox_new(config, &sb, err, sizeof err) != ERYX_OK) {
+        fprintf(stderr, "benchmark sandbox: %s\n", err);
+        exit(1);
+    }
+    eryx_config_free(config);
+    return sb;
+}
+
 /* The seconds `code` (a TIMED program) reports; trace as in
  * eryx_exec_options. Exits the process when the run fails. */
 static inline double timed(eryx_sandbox *sb, const char *code, int trace) {
