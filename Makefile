@@ -6,6 +6,7 @@
 #   make test       set up dependencies, build, run every test
 #   make test-sanitize   host code under AddressSanitizer + UBSan: API, callback and trace tests
 #   make bench      benchmarks against native python3.11
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 600) each
 #   make install PREFIX=DIR
 
 PREFIX ?= /usr/local
@@ -31,6 +32,8 @@ GEN_OBJS := $(GEN_SRCS:.c=.o)
 HOST_SRCS := $(wildcard src/host/*.c)
 HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
 HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h src/guest/abi.h
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/%)
 
 WARN := -Wall -Wextra -Werror
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
@@ -38,7 +41,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
-.PHONY: all deps demo test test-sanitize bench install clean format check-format
+.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format
 .DELETE_ON_ERROR:
 
 all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
@@ -197,7 +200,7 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks
+	$(B)/asan/test_callbacks $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -230,6 +233,31 @@ test-sanitize: deps
 	$(SANITIZER_ENV) $(ASAN)/test_api
 	$(SANITIZER_ENV) $(ASAN)/test_callbacks
 
+# ---- fuzzing (libFuzzer) ----
+# One target per file fuzz/fuzz_NAME.c (LLVMFuzzerTestOneInput), its seed
+# inputs in fuzz/corpus/NAME/. Targets link every host object, built again
+# with the fuzzer's coverage and ASan/UBSan, and the generated guest (not
+# instrumented), so that they can drive a real vm. `make fuzz` runs each for
+# FUZZ_SECONDS (new inputs kept under build/fuzz/corpus/NAME); `make test`
+# runs each for a few seconds over the seeds (tests/fuzz_smoke.sh).
+FUZZ_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 600
+$(B)/fuzz/host/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+FUZZ_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/fuzz/host/%.o)
+.SECONDARY: $(FUZZ_HOST_OBJS)
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Iinclude \
+	  -Isrc/host -Isrc/guest -I$(GEN) -o $@ $< $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS) \
+	  $(LIB_LDLIBS)
+
+fuzz: deps
+	$(MAKE) all $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_KEEP=1 tests/fuzz_smoke.sh
+
 $(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
@@ -248,12 +276,12 @@ install: all
 	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
 
 FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h tools/*.c \
-	examples/*.c
+	examples/*.c $(wildcard fuzz/*.c fuzz/*.h)
 format:
 	clang-format-19 -i $(FORMATTED)
 check-format:
 	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img
