@@ -43,6 +43,7 @@ suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli
 suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
 suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py
 suite "command line: repl" /usr/bin/python3.11 tests/test_cli_repl.py
+suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
