@@ -223,6 +223,11 @@ enum line_result line_reader_next(struct line_reader *r, size_t max, char **line
     }
 }
 
+void close_fd(int *fd) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
 int write_stream(FILE *f, const void *data, size_t len) {
     errno = 0;
     if ((len > 0 && fwrite(data, 1, len, f) != len) || fflush(f) != 0) {

@@ -103,6 +103,9 @@ enum line_result { LINE_OK, LINE_TOO_LONG, LINE_EOF, LINE_WAKE, LINE_ERROR };
  * set when reading fails. */
 enum line_result line_reader_next(struct line_reader *r, size_t max, char **line, size_t *len);
 
+/* Closes *fd if open (not -1) and marks it closed. */
+void close_fd(int *fd);
+
 /* Writes `len` bytes to `f` and flushes at once, so that a failure is seen
  * here with its errno rather than later at exit. Returns 0 or the errno. */
 int write_stream(FILE *f, const void *data, size_t len);

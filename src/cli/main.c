@@ -7,10 +7,11 @@
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c and repl.c; their options in options.c
- * (one table for all three); --callback in shell_callback.c, --trace in
- * trace_writer.c, file and stream helpers in io.c. Everything goes through
- * the public API in eryx.h.
+ * commands live in run.c, session.c (its requests in session_request.c)
+ * and repl.c; their options in options.c (one table for all three);
+ * --callback in shell_callback.c (its processes in shell_process.c), --trace
+ * in trace_writer.c, file and stream helpers in io.c. Everything goes
+ * through the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
  */

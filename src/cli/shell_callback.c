@@ -16,7 +16,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 
 #include "../host/json.h"
 #include "io.h"
+#include "shell_process.h"
 
 /* Bytes of a command's stderr kept for the error message. */
 #define MAX_STDERR (64u * 1024)
@@ -89,12 +89,6 @@ static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Closes *fd if open and marks it closed. */
-static void close_fd(int *fd) {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
 }
 
 /* Wakes the worker. A full pipe already holds a pending wake-up, so
@@ -164,66 +158,6 @@ static void job_free(struct job *j) {
     buffer_free(&j->out);
     buffer_free(&j->err);
     free(j);
-}
-
-/* Spawns `/bin/sh -c command` in its own process group with pipes for its
- * stdin, stdout and stderr. Returns 0 and fills j->pid and j->fds, or an
- * errno. Every descriptor is created close-on-exec, so that a command
- * spawned at the same time from another thread cannot inherit another
- * command's pipes (which would delay that one's end of file). */
-static int spawn_command(const char *command, struct job *j) {
-    int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
-    int err = 0;
-    for (int k = 0; k < 3 && err == 0; k++)
-        if (pipe2(pipes[k], O_CLOEXEC) != 0) err = errno;
-
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    bool have_actions = false, have_attr = false;
-    if (err == 0) err = posix_spawn_file_actions_init(&actions);
-    if (err == 0) have_actions = true;
-    if (err == 0) err = posix_spawnattr_init(&attr);
-    if (err == 0) have_attr = true;
-    /* The child's ends become its fds 0, 1, 2 (dup2 clears close-on-exec). */
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0);
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1);
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2);
-    /* We ignore SIGPIPE, and an ignored signal stays ignored across exec:
-     * give the command the default back (`yes | head` must end). No signal
-     * blocked either, whatever the calling thread blocks. Its own process
-     * group, so that a kill reaches what it starts. */
-    sigset_t pipe_only, none;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    sigemptyset(&none);
-    if (err == 0) err = posix_spawnattr_setsigdefault(&attr, &pipe_only);
-    if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
-    if (err == 0) err = posix_spawnattr_setpgroup(&attr, 0);
-    if (err == 0)
-        err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                                  POSIX_SPAWN_SETPGROUP);
-    if (err == 0) {
-        char sh[] = "sh", dash_c[] = "-c";
-        char *argv[] = {sh, dash_c, (char *)command, NULL};
-        err = posix_spawn(&j->pid, "/bin/sh", &actions, &attr, argv, environ);
-        if (err != 0) j->pid = 0;
-    }
-    if (have_actions) posix_spawn_file_actions_destroy(&actions);
-    if (have_attr) posix_spawnattr_destroy(&attr);
-
-    /* Keep our ends (stdin's write end, the read ends of the others). */
-    for (int k = 0; k < 3; k++) {
-        int ours = k == 0 ? 1 : 0;
-        close_fd(&pipes[k][1 - ours]);
-        if (err == 0) {
-            j->fds[k] = pipes[k][ours];
-            /* Non-blocking: the worker must never block on one command. */
-            fcntl(j->fds[k], F_SETFL, fcntl(j->fds[k], F_GETFL) | O_NONBLOCK);
-        } else {
-            close_fd(&pipes[k][ours]);
-        }
-    }
-    return err;
 }
 
 static void *worker_main(void *arg);
@@ -599,7 +533,7 @@ static void *worker_main(void *arg) {
             } else if (j->deadline > 0 && now >= j->deadline) {
                 j->end = END_TIMEOUT;
             } else if (njobs < limit && !starts_blocked) {
-                int err = spawn_command(j->command->command, j);
+                int err = spawn_shell(j->command->command, &j->pid, j->fds);
                 if (err == 0) {
                     *link = j->next;
                     j->next = active;
