@@ -113,9 +113,7 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink, c
     return status;
 }
 
-/* Reads the program in FILE ("-": stdin) into `buf`. Reports a failure on
- * stderr and returns false. */
-static bool read_program(const char *file, struct buffer *buf) {
+bool read_program(const char *file, struct buffer *buf) {
     bool is_stdin = strcmp(file, "-") == 0;
     int err = is_stdin ? read_fd(STDIN_FILENO, buf) : read_file(file, buf);
     if (err != 0 && is_stdin)

@@ -25,9 +25,11 @@ struct volume {
 /* openat2 beneath `dir`. An attempt to leave is EACCES; a rename racing the
  * resolution (EAGAIN) is retried. */
 static int open_beneath(int dir, const char *rel, int flags, bool follow) {
-    struct open_how how = {
-        .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW)),
-        .resolve = BENEATH};
+    /* O_PATH takes no other flags; real opens never block or take a tty. */
+    int extra = flags & O_PATH ? 0 : O_NOCTTY | O_NONBLOCK;
+    struct open_how how = {.flags =
+                               (uint64_t)(flags | O_CLOEXEC | extra | (follow ? 0 : O_NOFOLLOW)),
+                           .resolve = BENEATH};
     if (flags & O_CREAT) how.mode = 0644;
     for (int tries = 0; tries < 8; tries++) {
         long fd = syscall(SYS_openat2, dir, rel[0] ? rel : ".", &how, sizeof how);
