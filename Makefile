@@ -199,6 +199,7 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
+	$(B)/tests/test_files \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
 	$(B)/asan/test_callbacks $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)

@@ -34,6 +34,7 @@ suite "json unit tests" build/tests/unit_json
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
+suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "callbacks and tracing, host code under ASan+UBSan" env \

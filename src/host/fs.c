@@ -220,7 +220,7 @@ const char *fs_check_guest_path(const fs_config *c, const char *path, bool mount
     if (path_within(out, "/lib")) return "/lib is the read-only standard library";
     for (uint32_t i = FS_MOUNT_LIB + 1; i < c->nmounts; i++) {
         const char *at = c->mounts[i].guest_path;
-        if (!strcmp(at, out)) return "another volume or package is mounted at that path";
+        if (!strcmp(at, out)) return "another volume or package is already mounted at that path";
         if (path_within(out, at)) return "the path is inside another volume or package";
         if (mount && path_within(at, out)) return "the path would hide another volume or package";
     }
