@@ -206,8 +206,8 @@ char *eryx_trace_event_to_json(const eryx_trace_event *event);
  * reset returns them to the configured state, and snapshots hold them.
  * Files behave as on Linux (renames, hard and symbolic links inside the
  * tree, O_EXCL, O_APPEND, truncation, sparse files, stat sizes, times and
- * inode numbers); permission bits are kept by the host but WASI cannot
- * show them to the guest (st_mode carries the file type only).
+ * inode numbers). WASI preview1 has no permission bits: the guest's
+ * st_mode carries the file type only, and chmod changes nothing.
  *
  * Guest paths given to these functions are absolute ("/data/in.csv"),
  * at most 4096 bytes, without "." or ".." components; repeated and

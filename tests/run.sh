@@ -37,13 +37,15 @@ suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessio
 suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
+suite "files, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_files
 suite "callbacks and tracing, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_callbacks
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/test_files_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
-suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_files_corpus.py
+suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
 

@@ -5,9 +5,9 @@
  * are a sorted array (binary search); a file's data is a sorted array of
  * extents, each a reference-counted chunk whose buffer grows by doubling up
  * to MEMFS_CHUNK, so small files hold little and a clone shares every chunk
- * until one side writes it.
+ * until one side writes it (file data: memfs_data.c).
  */
-#include "memfs.h"
+#include "memfs_impl.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -15,25 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-struct memfs_chunk {
-    atomic_uint refs;
-    uint32_t cap; /* bytes of data[] */
-    uint8_t data[];
-};
-
-struct memfs {
-    memfs_node **buckets;
-    uint64_t nbuckets; /* a power of two */
-    uint64_t count;    /* nodes */
-    uint64_t next_ino;
-    uint64_t bytes; /* as the quota counts */
-    memfs_limits limits;
-    bool changed;
-};
-
-#define MIN_CHUNK_CAP 64u
-
-static int64_t now_ns(void) {
+int64_t memfs_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -92,7 +74,7 @@ static void table_remove(memfs *fs, memfs_node *node) {
 
 /* ---- chunks ---- */
 
-static void chunk_release(memfs_chunk *c) {
+void memfs_chunk_release(memfs_chunk *c) {
     if (c && atomic_fetch_sub(&c->refs, 1) == 1) free(c);
 }
 
@@ -102,7 +84,7 @@ static void node_free_data(memfs *fs, memfs_node *n) {
     if (n->kind == MEMFS_FILE) {
         for (uint32_t i = 0; i < n->u.file.n; i++) {
             fs->bytes -= n->u.file.ext[i].chunk->cap;
-            chunk_release(n->u.file.ext[i].chunk);
+            memfs_chunk_release(n->u.file.ext[i].chunk);
         }
         free(n->u.file.ext);
     } else if (n->kind == MEMFS_DIR) {
@@ -128,7 +110,7 @@ static void node_maybe_free(memfs *fs, memfs_node *n) {
     if (n->nlink == 0 && n->opened == 0) node_destroy(fs, n);
 }
 
-static bool room(const memfs *fs, uint64_t bytes, uint64_t entries) {
+bool memfs_room(const memfs *fs, uint64_t bytes, uint64_t entries) {
     if (fs->limits.bytes && fs->bytes + bytes > fs->limits.bytes) return false;
     if (fs->limits.entries && fs->count + entries > fs->limits.entries) return false;
     return true;
@@ -140,7 +122,7 @@ static memfs_node *node_new(memfs *fs, memfs_kind kind, uint16_t mode) {
     n->ino = fs->next_ino++;
     n->kind = (uint8_t)kind;
     n->mode = mode & 07777;
-    n->atime = n->mtime = n->ctime = now_ns();
+    n->atime = n->mtime = n->ctime = memfs_now_ns();
     if (table_add(fs, n) != 0) {
         free(n);
         return NULL;
@@ -332,7 +314,7 @@ static int dir_insert(memfs *fs, memfs_node *dir, uint32_t i, const char *name, 
     dir->u.dir.ent[i] = (memfs_dirent){copy, (uint32_t)len, ino};
     dir->u.dir.n++;
     fs->bytes += len;
-    dir->mtime = dir->ctime = now_ns();
+    dir->mtime = dir->ctime = memfs_now_ns();
     return 0;
 }
 
@@ -342,7 +324,7 @@ static void dir_delete(memfs *fs, memfs_node *dir, uint32_t i) {
     memmove(&dir->u.dir.ent[i], &dir->u.dir.ent[i + 1],
             (dir->u.dir.n - i - 1) * sizeof *dir->u.dir.ent);
     dir->u.dir.n--;
-    dir->mtime = dir->ctime = now_ns();
+    dir->mtime = dir->ctime = memfs_now_ns();
 }
 
 int memfs_create(memfs *fs, memfs_node *dir, const char *name, size_t len, memfs_kind kind,
@@ -356,7 +338,7 @@ int memfs_create(memfs *fs, memfs_node *dir, const char *name, size_t len, memfs
     bool found;
     uint32_t i = dir_find(dir, name, len, &found);
     if (found) return EEXIST;
-    if (!room(fs, len + (kind == MEMFS_SYMLINK ? tlen : 0), 1)) return ENOSPC;
+    if (!memfs_room(fs, len + (kind == MEMFS_SYMLINK ? tlen : 0), 1)) return ENOSPC;
     memfs_node *n = node_new(fs, kind, mode);
     if (!n) return ENOMEM;
     if (kind == MEMFS_SYMLINK) {
@@ -394,11 +376,11 @@ int memfs_link(memfs *fs, memfs_node *dir, const char *name, size_t len, memfs_n
     bool found;
     uint32_t i = dir_find(dir, name, len, &found);
     if (found) return EEXIST;
-    if (!room(fs, len, 0)) return ENOSPC;
+    if (!memfs_room(fs, len, 0)) return ENOSPC;
     e = dir_insert(fs, dir, i, name, len, node->ino);
     if (e) return e;
     node->nlink++;
-    node->ctime = now_ns();
+    node->ctime = memfs_now_ns();
     fs->changed = true;
     return 0;
 }
@@ -411,7 +393,7 @@ static void unlink_node(memfs *fs, memfs_node *n, memfs_node *dir) {
     } else {
         n->nlink--;
     }
-    n->ctime = now_ns();
+    n->ctime = memfs_now_ns();
     node_maybe_free(fs, n);
 }
 
@@ -465,13 +447,13 @@ int memfs_rename(memfs *fs, memfs_node *odir, const char *oname, size_t olen, me
         if (n->kind == MEMFS_DIR && old->kind != MEMFS_DIR) return ENOTDIR;
         if (n->kind != MEMFS_DIR && old->kind == MEMFS_DIR) return EISDIR;
         if (old->kind == MEMFS_DIR && old->u.dir.n) return ENOTEMPTY;
-    } else if (!room(fs, nlen, 0)) {
+    } else if (!memfs_room(fs, nlen, 0)) {
         return ENOSPC;
     }
     if (old) {
         /* Replace in place: the entry keeps its name, names the new node. */
         ndir->u.dir.ent[ni].ino = n->ino;
-        ndir->mtime = ndir->ctime = now_ns();
+        ndir->mtime = ndir->ctime = memfs_now_ns();
         unlink_node(fs, old, ndir);
     } else {
         int e = dir_insert(fs, ndir, ni, nname, nlen, n->ino);
@@ -485,168 +467,7 @@ int memfs_rename(memfs *fs, memfs_node *odir, const char *oname, size_t olen, me
         ndir->nlink++;
         n->parent = ndir->ino;
     }
-    n->ctime = now_ns();
-    fs->changed = true;
-    return 0;
-}
-
-/* ---- file data ---- */
-
-/* Index in the extent array of chunk `index`, or where it would go. */
-static uint32_t ext_find(const memfs_node *f, uint64_t index, bool *found) {
-    uint32_t lo = 0, hi = f->u.file.n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        uint64_t x = f->u.file.ext[mid].index;
-        if (x == index) {
-            *found = true;
-            return mid;
-        }
-        if (x < index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
-}
-
-size_t memfs_read(const memfs_node *node, void *buf, size_t n, uint64_t off) {
-    if (node->kind != MEMFS_FILE || off >= node->size) return 0;
-    if (n > node->size - off) n = (size_t)(node->size - off);
-    uint8_t *out = buf;
-    memset(out, 0, n);
-    bool found;
-    uint32_t i = ext_find(node, off / MEMFS_CHUNK, &found);
-    for (; i < node->u.file.n; i++) {
-        const memfs_extent *x = &node->u.file.ext[i];
-        uint64_t start = x->index * MEMFS_CHUNK, end = start + x->chunk->cap;
-        if (start >= off + n) break;
-        uint64_t a = start > off ? start : off, b = end < off + n ? end : off + n;
-        if (a < b) memcpy(out + (a - off), x->chunk->data + (a - start), (size_t)(b - a));
-    }
-    return n;
-}
-
-static uint32_t cap_for(uint64_t need) {
-    uint32_t cap = MIN_CHUNK_CAP;
-    while (cap < need)
-        cap *= 2;
-    return cap > MEMFS_CHUNK ? MEMFS_CHUNK : cap;
-}
-
-/* What making chunk `index` writable up to `need` bytes costs in quota. */
-static uint64_t chunk_cost(const memfs_node *f, uint64_t index, uint64_t need) {
-    bool found;
-    uint32_t i = ext_find(f, index, &found);
-    if (!found) return cap_for(need);
-    const memfs_chunk *c = f->u.file.ext[i].chunk;
-    uint32_t cap = c->cap >= need ? c->cap : cap_for(need);
-    bool shared = atomic_load(&c->refs) > 1;
-    return shared ? cap : cap - c->cap;
-}
-
-/* Makes chunk `index` private and at least `need` bytes; NULL when out of memory. */
-static memfs_chunk *chunk_writable(memfs *fs, memfs_node *f, uint64_t index, uint64_t need) {
-    bool found;
-    uint32_t i = ext_find(f, index, &found);
-    if (!found) {
-        if (f->u.file.n == f->u.file.cap) {
-            uint32_t cap = f->u.file.cap ? f->u.file.cap * 2 : 4;
-            memfs_extent *e = realloc(f->u.file.ext, cap * sizeof *e);
-            if (!e) return NULL;
-            f->u.file.ext = e;
-            f->u.file.cap = cap;
-        }
-        uint32_t cap = cap_for(need);
-        memfs_chunk *c = calloc(1, sizeof *c + cap);
-        if (!c) return NULL;
-        atomic_init(&c->refs, 1);
-        c->cap = cap;
-        memmove(&f->u.file.ext[i + 1], &f->u.file.ext[i], (f->u.file.n - i) * sizeof(memfs_extent));
-        f->u.file.ext[i] = (memfs_extent){index, c};
-        f->u.file.n++;
-        fs->bytes += cap;
-        return c;
-    }
-    memfs_chunk *c = f->u.file.ext[i].chunk;
-    uint32_t cap = c->cap >= need ? c->cap : cap_for(need);
-    if (atomic_load(&c->refs) > 1) {
-        memfs_chunk *copy = calloc(1, sizeof *copy + cap);
-        if (!copy) return NULL;
-        atomic_init(&copy->refs, 1);
-        copy->cap = cap;
-        memcpy(copy->data, c->data, c->cap);
-        fs->bytes += cap - c->cap; /* the shared one stops counting here */
-        chunk_release(c);
-        f->u.file.ext[i].chunk = copy;
-        return copy;
-    }
-    if (cap > c->cap) {
-        memfs_chunk *bigger = realloc(c, sizeof *c + cap);
-        if (!bigger) return NULL;
-        memset(bigger->data + bigger->cap, 0, cap - bigger->cap);
-        fs->bytes += cap - bigger->cap;
-        bigger->cap = cap;
-        f->u.file.ext[i].chunk = bigger;
-        return bigger;
-    }
-    return c;
-}
-
-int memfs_write(memfs *fs, memfs_node *node, const void *buf, size_t n, uint64_t off) {
-    if (node->kind != MEMFS_FILE) return EISDIR;
-    if (off > MEMFS_SIZE_MAX || n > MEMFS_SIZE_MAX - off) return EFBIG;
-    if (n == 0) return 0;
-    uint64_t end = off + n;
-    /* Check the whole cost first: a write either happens or changes nothing. */
-    uint64_t cost = 0;
-    for (uint64_t idx = off / MEMFS_CHUNK; idx <= (end - 1) / MEMFS_CHUNK; idx++) {
-        uint64_t start = idx * MEMFS_CHUNK;
-        uint64_t need = end - start < MEMFS_CHUNK ? end - start : MEMFS_CHUNK;
-        cost += chunk_cost(node, idx, need);
-        if (!room(fs, cost, 0)) return ENOSPC;
-    }
-    const uint8_t *in = buf;
-    for (uint64_t pos = off; pos < end;) {
-        uint64_t idx = pos / MEMFS_CHUNK, start = idx * MEMFS_CHUNK;
-        uint64_t stop = end < start + MEMFS_CHUNK ? end : start + MEMFS_CHUNK;
-        memfs_chunk *c = chunk_writable(fs, node, idx, stop - start);
-        if (!c) return ENOMEM; /* bytes before pos are written: like a short write */
-        memcpy(c->data + (pos - start), in + (pos - off), (size_t)(stop - pos));
-        pos = stop;
-    }
-    if (end > node->size) node->size = end;
-    node->mtime = node->ctime = now_ns();
-    fs->changed = true;
-    return 0;
-}
-
-int memfs_truncate(memfs *fs, memfs_node *node, uint64_t size) {
-    if (node->kind != MEMFS_FILE) return EISDIR;
-    if (size > MEMFS_SIZE_MAX) return EFBIG;
-    if (size < node->size) {
-        /* Drop whole chunks past the end, zero the tail of the last one. */
-        uint32_t keep = 0;
-        for (uint32_t i = 0; i < node->u.file.n; i++) {
-            memfs_extent *x = &node->u.file.ext[i];
-            uint64_t start = x->index * MEMFS_CHUNK;
-            if (start >= size) {
-                fs->bytes -= x->chunk->cap;
-                chunk_release(x->chunk);
-                continue;
-            }
-            if (start + x->chunk->cap > size) {
-                memfs_chunk *c = chunk_writable(fs, node, x->index, x->chunk->cap);
-                if (!c) return ENOMEM;
-                memset(c->data + (size - start), 0, c->cap - (size - start));
-            }
-            node->u.file.ext[keep++] = node->u.file.ext[i];
-        }
-        node->u.file.n = keep;
-    }
-    node->size = size;
-    node->mtime = node->ctime = now_ns();
+    n->ctime = memfs_now_ns();
     fs->changed = true;
     return 0;
 }
@@ -654,13 +475,7 @@ int memfs_truncate(memfs *fs, memfs_node *node, uint64_t size) {
 void memfs_set_times(memfs *fs, memfs_node *node, int64_t atime, int64_t mtime) {
     if (atime >= 0) node->atime = atime;
     if (mtime >= 0) node->mtime = mtime;
-    node->ctime = now_ns();
-    fs->changed = true;
-}
-
-void memfs_set_mode(memfs *fs, memfs_node *node, uint16_t mode) {
-    node->mode = mode & 07777;
-    node->ctime = now_ns();
+    node->ctime = memfs_now_ns();
     fs->changed = true;
 }
 
@@ -700,7 +515,7 @@ int memfs_restore_node(memfs *fs, const memfs_node *meta, const char *target) {
         if (!n || meta->kind != MEMFS_DIR) return -1;
     } else {
         if (n) return -1; /* a duplicate number */
-        if (!room(fs, meta->kind == MEMFS_SYMLINK ? meta->size : 0, 1)) return -1;
+        if (!memfs_room(fs, meta->kind == MEMFS_SYMLINK ? meta->size : 0, 1)) return -1;
         n = calloc(1, sizeof *n);
         if (!n) return -1;
         n->ino = meta->ino;
@@ -732,7 +547,7 @@ int memfs_restore_node(memfs *fs, const memfs_node *meta, const char *target) {
 int memfs_restore_entry(memfs *fs, uint64_t dir, const char *name, size_t len, uint64_t ino) {
     memfs_node *d = memfs_get(fs, dir);
     if (!d || d->kind != MEMFS_DIR || check_name(name, len) || ino == MEMFS_ROOT_INO) return -1;
-    if (!room(fs, len, 0)) return -1;
+    if (!memfs_room(fs, len, 0)) return -1;
     bool found;
     uint32_t i = dir_find(d, name, len, &found);
     if (found) return -1;

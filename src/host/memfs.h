@@ -143,9 +143,8 @@ int memfs_write(memfs *fs, memfs_node *node, const void *buf, size_t n, uint64_t
  * allocates nothing. EFBIG. */
 int memfs_truncate(memfs *fs, memfs_node *node, uint64_t size);
 
-/* Sets times (ns; a negative value leaves that one unchanged), mode. */
+/* Sets times (ns; a negative value leaves that one unchanged). */
 void memfs_set_times(memfs *fs, memfs_node *node, int64_t atime, int64_t mtime);
-void memfs_set_mode(memfs *fs, memfs_node *node, uint16_t mode);
 
 /* An fd opened / closed on `node`. Closing the last fd of an unlinked node
  * frees it. */
