@@ -271,8 +271,11 @@ typedef struct eryx_sandbox eryx_sandbox;
 
 /* Creates a sandbox from `config` (NULL: the defaults) and stores it in *out.
  * A sandbox starts from the image of an initialized interpreter that the
- * build embeds in the library, mapped copy-on-write: creating one costs
- * microseconds (the first in a process maps the image). On failure *out is
+ * build embeds in the library (or from the configuration's snapshot),
+ * mapped copy-on-write: creating one costs microseconds (the first in a
+ * process maps the image). ERYX_EINVAL (message in errbuf) when the
+ * configured mount points cannot be made, or when a snapshot's open files
+ * are on mounts the configuration lacks. On failure *out is
  * NULL and, when errbuf is not NULL, a message saying why is written there
  * (at most errlen bytes, NUL-terminated). */
 eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
@@ -290,8 +293,9 @@ void eryx_sandbox_free(eryx_sandbox *sandbox);
 eryx_status eryx_session_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
                              size_t errlen);
 
-/* Returns a session (or sandbox) to the initial state. ERYX_EBUSY while it
- * runs. */
+/* Returns a session (or sandbox) to the initial state: the built-in image
+ * or the configuration's snapshot (eryx_config_set_snapshot), and the
+ * configured files. ERYX_EBUSY while it runs. */
 eryx_status eryx_sandbox_reset(eryx_sandbox *sandbox);
 
 /* Stops the execution running in `sandbox` (a loop, a sleep, a wait on a
@@ -380,7 +384,8 @@ typedef struct eryx_result eryx_result;
  *
  * The code is compiled as file "<user>" with top-level `await` allowed and
  * run in a fresh `__main__` namespace: each execution starts from the
- * initialized interpreter, nothing is kept from the last one. stdout and
+ * initialized interpreter (or the configuration's snapshot) and the
+ * configured files, nothing is kept from the last one. stdout and
  * stderr are captured separately. After the code ends, a global named
  * `result` is converted to JSON (see eryx_result_json).
  *
