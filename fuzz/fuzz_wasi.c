@@ -104,10 +104,27 @@ static uint32_t iov_arg(input *in, uint32_t *count) {
     return ptr_arg(in, IOV_AT);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag;
+    if (ftw->level > 0) remove(path);
+    return 0;
+}
+
+/* Removes what an input left on the volume, so that inputs stay independent. */
+static void clear_volume(void) {
+    nftw(volume_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void remove_volume(void) {
+    clear_volume();
+    rmdir(volume_dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
     const char *dir = mkdtemp(volume_dir);
     if (!dir) abort();
+    atexit(remove_volume);
     eryx_config *c = eryx_config_new();
     char err[512];
     if (eryx_config_add_volume(c, dir, "/mnt/v", 0, err, sizeof err) != ERYX_OK ||
@@ -121,17 +138,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     vm = sandbox->vm;
     scratch = (uint32_t)(vm->guest.w2c_memory.size - 2 * SCRATCH_SIZE);
     return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st, (void)flag;
-    if (ftw->level > 0) remove(path);
-    return 0;
-}
-
-/* Removes what an input left on the volume, so that inputs stay independent. */
-static void clear_volume(void) {
-    nftw(volume_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
