@@ -199,8 +199,9 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
+	$(B)/tests/test_files \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks $(FUZZ_BINS)
+	$(B)/asan/test_callbacks $(B)/asan/test_files $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -270,7 +271,7 @@ $(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
-bench: all $(B)/bench/bench_create $(B)/bench/bench_trace
+bench: all $(B)/bench/bench_create $(B)/bench/bench_trace $(B)/bench/bench_template
 	./scripts/setup-bench.sh || echo "bench: no Node.js, Pyodide is left out"
 	$(PY) bench/run.py
 

@@ -63,13 +63,15 @@ def _(a):
 
 @attack("write host paths",
         tries("open('/etc/eryx_attack', 'w').write('x')", "open('/lib/evil.py', 'w').write('x')",
-              "open('secret.txt', 'w').write('overwritten')", "os.mkdir('/etc/eryx_attack_dir')",
+              "open('/lib/python3.11/os.py', 'w').write('x')", "os.mkdir('/etc/eryx_attack_dir')",
               "os.remove('/lib/os.py')", "os.rename('/lib/os.py', '/lib/x.py')",
               "os.utime('/lib/os.py', (0, 0))",
               "os.chmod('/lib/os.py', 0o777) or os.stat('/lib/os.py').st_mode & 0o222 or 1/0",
               setup="import os"))
 def _(a):
-    # (chmod may be accepted and do nothing: the image stays read-only.)
+    # (chmod may be accepted and do nothing: the image stays read-only. A
+    # relative write lands in the guest's own /data: the harness checks
+    # that the host's secret.txt in eryx's working directory is untouched.)
     expect_all_refused(a)
     expect(not os.path.exists("/etc/eryx_attack") and not os.path.exists("/etc/eryx_attack_dir"),
            "a host file was written")

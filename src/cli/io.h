@@ -46,6 +46,10 @@ void buffer_free(struct buffer *buf);
  * run`, a request line of `eryx session`. */
 #define CLI_MAX_INPUT ((size_t)32 << 20)
 
+/* Largest snapshot file read (session restore, --snapshot): a blob holds at
+ * most the guest's memory (4 GiB) and its files, compressed. */
+#define CLI_MAX_SNAPSHOT ((size_t)5 << 30)
+
 /* The error of the functions below for a path that is not a regular file
  * (a FIFO, a device, a socket); not an errno. */
 #define IO_NOT_REGULAR (-1)

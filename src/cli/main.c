@@ -4,6 +4,7 @@
  *   eryx run [OPTIONS] FILE | - | -c CODE
  *   eryx session [OPTIONS]
  *   eryx repl [OPTIONS]
+ *   eryx snapshot [OPTIONS] FILE | -c CODE -o OUT
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
@@ -27,11 +28,14 @@ static const char help_text[] =
     "       eryx run [OPTIONS] -c CODE   run CODE\n"
     "       eryx session [OPTIONS]       answer JSON requests on stdin, keeping state\n"
     "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
+    "       eryx snapshot [OPTIONS] FILE | -c CODE -o OUT\n"
+    "                                    run setup code in a session, save its state\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
     "Runs Python 3.11 in a sandbox that reaches no host files, network, environment\n"
-    "or processes.\n"
+    "or processes: only its in-memory files (/tmp, /data, the working directory),\n"
+    "the read-only standard library and the volumes and packages given.\n"
     "\n"
     "Options (before or after FILE; '--' ends the options):\n"
     "  -c CODE               run only: run CODE (the next argument, taken as is)\n"
@@ -68,6 +72,20 @@ static const char help_text[] =
     "                        time limit per callback call, time queued included\n"
     "                        (default 10, 0 for none): the call raises TimeoutError\n"
     "                        and the command is killed\n"
+    "  -v, --volume HOST:GUEST[:ro]\n"
+    "                        mount the host directory HOST at GUEST (an absolute\n"
+    "                        path in the sandbox), read-write or with :ro read-only\n"
+    "                        (repeatable). Paths cannot leave HOST, even through\n"
+    "                        symbolic links; FIFOs and devices cannot be opened.\n"
+    "  --package PATH        put a package directory, a directory of packages\n"
+    "                        (site-packages), a .py module or a .whl/.zip archive on\n"
+    "                        sys.path, read-only (repeatable); native extensions\n"
+    "                        cannot load (ImportError naming them)\n"
+    "  --fs-limit MIB        quota of the in-memory files in MiB (default 64)\n"
+    "  --snapshot FILE       run, session, repl: start every execution from the state\n"
+    "                        saved in FILE by 'eryx snapshot' (give the same\n"
+    "                        --package options it was taken with)\n"
+    "  -o OUT                snapshot only: the file to write the state to\n"
     "  -h, --help            print this help\n"
     "Values go in the next argument or after '=': --timeout 2.5, --timeout=2.5.\n"
     "\n"
@@ -97,6 +115,10 @@ static const char help_text[] =
     "\n"
     "Programs (run) and inputs (repl) are limited to 32 MiB.\n"
     "\n"
+    "eryx snapshot runs FILE or CODE in a session with the options given and writes\n"
+    "the session's whole state (imported modules, globals, in-memory files) to OUT;\n"
+    "when the code fails nothing is written and the status is that of run.\n"
+    "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
     "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n";
@@ -116,6 +138,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"session", cmd_session},
     {"repl", cmd_repl},
+    {"snapshot", cmd_snapshot},
 };
 
 /* `eryx --version` */

@@ -116,7 +116,7 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink, c
 
 /* Reads the program in FILE ("-": stdin) into `buf`, at most CLI_MAX_INPUT
  * bytes. Reports a failure on stderr and returns false. */
-static bool read_program(const char *file, struct buffer *buf) {
+bool read_program(const char *file, struct buffer *buf) {
     bool is_stdin = strcmp(file, "-") == 0;
     int err =
         is_stdin ? read_fd(STDIN_FILENO, buf, CLI_MAX_INPUT) : read_file(file, buf, CLI_MAX_INPUT);

@@ -172,13 +172,12 @@ static bool do_snapshot(eryx_sandbox *session, const struct request *req, struct
 /* Replaces the session's state with the snapshot in req->path. */
 static bool do_restore(eryx_sandbox *session, const struct request *req, struct buffer *out) {
     struct buffer blob = {0};
-    int err = read_regular_file(req->path, &blob, SESSION_MAX_SNAPSHOT);
+    int err = read_regular_file(req->path, &blob, CLI_MAX_SNAPSHOT);
     char msg[768];
     if (err != 0) {
         buffer_free(&blob);
         char why[64];
-        path_error(msg, sizeof msg, "read", req,
-                   io_why(err, SESSION_MAX_SNAPSHOT, why, sizeof why));
+        path_error(msg, sizeof msg, "read", req, io_why(err, CLI_MAX_SNAPSHOT, why, sizeof why));
         return answer_error(out, req, msg);
     }
     char why[256] = "";

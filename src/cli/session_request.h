@@ -20,7 +20,7 @@
  *
  * Snapshots are written through a temporary file in the same directory and
  * renamed (write_file): a failed write leaves what was at the path. Restore
- * reads only a regular file of at most SESSION_MAX_SNAPSHOT bytes, so that
+ * reads only a regular file of at most CLI_MAX_SNAPSHOT bytes, so that
  * a device or a FIFO gives an error at once.
  */
 #ifndef ERYX_CLI_SESSION_REQUEST_H
@@ -32,10 +32,6 @@
 #include "eryx.h"
 #include "io.h"
 #include "shell_callback.h"
-
-/* Largest snapshot file restore reads: a blob holds at most the guest's
- * memory (4 GiB) and its files, compressed. */
-#define SESSION_MAX_SNAPSHOT ((size_t)5 << 30)
 
 /* Carries out the request in `len` bytes of `line` (one line without its
  * newline, any bytes) on `session` and appends its answer, one JSON object
