@@ -42,6 +42,7 @@ suite "callbacks and tracing, host code under ASan+UBSan" env \
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
+suite "Python package (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/python
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
 
 # Our C code follows .clang-format (clang-format-19): one check for all files.

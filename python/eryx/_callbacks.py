@@ -150,8 +150,8 @@ def parameters_schema(function):
             required.append(p.name)
         else:
             try:
-                json.dumps(p.default, allow_nan=False)
-                prop = dict(prop, default=p.default)
+                default = json.loads(json.dumps(p.default, allow_nan=False))
+                prop = dict(prop, default=default)
             except (TypeError, ValueError):
                 pass
         properties[p.name] = prop

@@ -1,5 +1,6 @@
 """eryx.Sandbox.execute: results, the error convention, options."""
 import builtins
+import inspect
 
 import pytest
 
@@ -175,7 +176,7 @@ def test_public_names_have_docstrings():
         assert obj.__doc__, name
         for attr, member in vars(obj).items() if isinstance(obj, type) else ():
             if not attr.startswith("_") and callable(getattr(member, "__get__", None)):
-                assert getattr(member, "__doc__", None), "%s.%s" % (name, attr)
+                assert inspect.getdoc(member), "%s.%s" % (name, attr)
 
 
 def test_stubs_cover_the_public_names():
