@@ -42,6 +42,10 @@ bool buffer_puts(struct buffer *buf, const char *s);
 /* Frees the data and leaves the buffer empty. */
 void buffer_free(struct buffer *buf);
 
+/* Whether `len` bytes hold only JSON whitespace (space, tab, CR, LF): a
+ * blank line of a JSON Lines stream. */
+bool is_blank(const char *line, size_t len);
+
 /* Reads `fd` to end of file into `buf`, whatever its size and bytes.
  * Returns 0 or an errno (ENOMEM when the buffer cannot grow; EISDIR for a
  * directory). */

@@ -4,11 +4,12 @@
  *   eryx run [OPTIONS] FILE | - | -c CODE
  *   eryx session [OPTIONS]
  *   eryx repl [OPTIONS]
+ *   eryx mcp [OPTIONS]
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c and repl.c; their options in options.c
- * (one table for all three); --callback in shell_callback.c, --trace in
+ * commands live in run.c, session.c, repl.c and mcp.c (over jsonrpc.c);
+ * their options in options.c (one table for all); --callback in shell_callback.c, --trace in
  * trace_writer.c, file and stream helpers in io.c. Everything goes through
  * the public API in eryx.h.
  *
@@ -26,6 +27,7 @@ static const char help_text[] =
     "       eryx run [OPTIONS] -c CODE   run CODE\n"
     "       eryx session [OPTIONS]       answer JSON requests on stdin, keeping state\n"
     "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
+    "       eryx mcp [OPTIONS]           Model Context Protocol server on stdin/stdout\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
@@ -88,7 +90,15 @@ static const char help_text[] =
     "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
-    "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n";
+    "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n"
+    "\n"
+    "eryx mcp serves the Model Context Protocol (JSON-RPC 2.0, one message per line;\n"
+    "revisions 2025-11-25 back to 2024-11-05) with the tools run_python(code,\n"
+    "timeout_seconds?), which runs code in one persistent session and answers with\n"
+    "its output, `result` and errors as text and as the object of 'run --json', and\n"
+    "reset_session(). --timeout is the most a call may run (default 30);\n"
+    "--callback commands are the code's host functions. It runs until stdin ends\n"
+    "(answering the calls still queued), whatever the client sends; exit status 0.\n";
 
 int print_help(FILE *f, int status) {
     int err = write_stream(f, help_text, sizeof help_text - 1);
@@ -105,6 +115,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"session", cmd_session},
     {"repl", cmd_repl},
+    {"mcp", cmd_mcp},
 };
 
 /* `eryx --version` */
