@@ -42,7 +42,8 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
-.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format python
+.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format python \
+	mcp-client
 .DELETE_ON_ERROR:
 
 all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
@@ -204,9 +205,16 @@ demo: deps
 	$(MAKE) all
 	$(B)/bin/eryx run examples/demo.py
 
+# The MCP client tests run the official MCP TypeScript SDK (npm), installed
+# into build/mcp-client with Node.js from Debian.
+MCP_CLIENT := $(B)/mcp-client
+mcp-client:
+	mkdir -p $(MCP_CLIENT) && cp tests/mcp/package.json $(MCP_CLIENT)/
+	./scripts/setup-node.sh $(MCP_CLIENT)
+
 test: deps
 	$(MAKE) all
-	$(MAKE) test-programs python
+	$(MAKE) test-programs python mcp-client
 	tests/run.sh
 
 # The embedding example is built with the tests, so that it keeps compiling.
@@ -278,8 +286,9 @@ $(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
-bench: all $(B)/bench/bench_create $(B)/bench/bench_trace
-	./scripts/setup-bench.sh || echo "bench: no Node.js, Pyodide is left out"
+bench: all $(B)/bench/bench_create $(B)/bench/bench_trace python
+	./scripts/setup-node.sh || echo "bench: no Node.js, Pyodide is left out"
+	$(MAKE) mcp-client || echo "bench: no MCP SDK, the MCP round trip is left out"
 	$(PY) bench/run.py
 
 install: all

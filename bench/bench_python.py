@@ -2,7 +2,8 @@
 the C API's: `pass` in an existing sandbox and session, a new sandbox plus
 `pass`, a callback round trip guest -> Python function -> guest; and the
 GIL released while the guest runs: 4 threads of CPU-bound guest code against
-the same 4 runs one after the other. Prints one line per figure: NAME VALUE.
+the same 4 runs one after the other. Prints one line per figure: NAME VALUE (NAME MEDIAN MIN for the
+per-call times).
 
 usage: python3.11 bench/bench_python.py [ROUNDS]   (needs make python)
 """
@@ -22,24 +23,25 @@ CALLS = ("import time\nstart = time.perf_counter()\nfor _ in range(20000):\n    
 CPU = "x = 0\nfor i in range(3000000):\n    x += i\nresult = x"
 
 
-def median_us(fn, n):
+def timed_us(fn, n):
+    """'MEDIAN MIN' of n calls, microseconds (bench_create's format)."""
     samples = []
     for _ in range(n):
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1e6)
-    return statistics.median(samples)
+    return "%.1f %.1f" % (statistics.median(samples), min(samples))
 
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     sb = eryx.Sandbox()
     sb.execute("pass")
-    print("py_pass_us %.1f" % median_us(lambda: sb.execute("pass"), n))
-    print("py_create_and_pass_us %.1f" % median_us(lambda: eryx.Sandbox().execute("pass"), n))
+    print("py_pass_us", timed_us(lambda: sb.execute("pass"), n))
+    print("py_create_and_pass_us", timed_us(lambda: eryx.Sandbox().execute("pass"), n))
     session = eryx.Session()
     session.execute("pass")
-    print("py_session_pass_us %.1f" % median_us(lambda: session.execute("pass"), n))
+    print("py_session_pass_us", timed_us(lambda: session.execute("pass"), n))
 
     cb = eryx.Sandbox(callbacks={"noop": lambda: 1}, max_callbacks=1000000)
     best = min(cb.execute(CALLS).result for _ in range(5))

@@ -183,8 +183,8 @@ typedef struct {
 #define RESULT_FIELDS(X)                                                                           \
     X(stdout_text)                                                                                 \
     X(stderr_text)                                                                                 \
-    X(result) X(result_error) X(error) X(exit_code) X(trace) X(trace_truncated) X(stats)           \
-        X(session_reset)
+    X(result)                                                                                      \
+    X(result_error) X(error) X(exit_code) X(trace) X(trace_truncated) X(stats) X(session_reset)
 
 static int execute_result_traverse(ExecuteResultObject *o, visitproc visit, void *arg) {
 #define VISIT(f) Py_VISIT(o->f);

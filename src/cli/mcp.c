@@ -141,7 +141,7 @@ static bool describe_reset_session(const struct mcp_server *s, struct buffer *ou
 }
 
 /* The text of a run for the model: output, result, error, reset. */
-static bool render_result(const eryx_result *r, struct buffer *out) {
+static bool render_result(const eryx_result *r, bool reset, struct buffer *out) {
     size_t len;
     const char *text = eryx_result_stdout(r, &len);
     bool ok = true;
@@ -170,7 +170,7 @@ static bool render_result(const eryx_result *r, struct buffer *out) {
                  eryx_result_error_message(r) ? eryx_result_error_message(r) : "?");
         ok = ok && buffer_puts(out, line);
     }
-    if (eryx_result_session_reset(r))
+    if (reset)
         ok = ok && buffer_puts(out, "The session was reset to a fresh state: variables, "
                                     "functions and imports of earlier calls are gone.\n");
     if (ok && out->len == 0) ok = buffer_puts(out, "(no output)\n");
@@ -221,8 +221,22 @@ static bool call_run_python(struct mcp_server *s, const json_value *arguments,
     char *json = eryx_result_to_json(r);
     eryx_error_kind kind = eryx_result_error_kind(r);
     reply->is_error = kind != ERYX_ERROR_NONE && kind != ERYX_ERROR_EXIT;
-    bool ok =
-        json != NULL && render_result(r, &reply->text) && buffer_puts(&reply->structured, json);
+    /* A MemoryError that reached the top leaves the session as full as it
+     * made it, and every later call would fail the same way: start over,
+     * as the library does when the interpreter itself runs out. */
+    const char *type = eryx_result_error_type(r);
+    bool reset = eryx_result_session_reset(r);
+    if (kind == ERYX_ERROR_EXCEPTION && type != NULL && strcmp(type, "MemoryError") == 0) {
+        if (eryx_sandbox_reset(s->session) != ERYX_OK) renew_session(s);
+        reset = true;
+    }
+    bool ok = json != NULL && render_result(r, reset, &reply->text) &&
+              buffer_puts(&reply->structured, json);
+    /* ... and the structured content says so, as for the library's resets. */
+    if (ok && reset && !eryx_result_session_reset(r)) {
+        reply->structured.len--; /* the closing brace */
+        ok = buffer_puts(&reply->structured, ", \"session_reset\": true}");
+    }
     eryx_free(json);
     eryx_result_free(r);
     return ok;

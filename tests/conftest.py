@@ -1,10 +1,10 @@
-"""pytest set-up of the Python package tests: imports eryx from build/python
-(make python) and closes the run with the line "N passed, N failed" that
-tests/run.sh adds up."""
+"""pytest set-up of the pytest suites (tests/python, tests/mcp): eryx is
+imported from build/python (make python), and a run closes with the line
+"N passed, N failed" that tests/run.sh adds up."""
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "build", "python"))
 
 
