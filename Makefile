@@ -193,10 +193,10 @@ PY_PACKAGE := $(B)/python/.stamp
 PY_PACKAGE_SRCS := python/setup.py python/pyproject.toml $(wildcard python/src/*.c python/src/*.h) \
 	$(wildcard python/eryx/*) src/host/json.c src/host/buf.c src/host/json.h src/host/buf.h
 $(PY_PACKAGE): $(PY_PACKAGE_SRCS) include/eryx.h $(B)/lib/liberyx.a
+	@mkdir -p $(B)/python-build
 	cd python && $(PY) setup.py -q build_ext --build-lib ../$(B)/python \
-	  --build-temp ../$(B)/python-build/temp build_py --build-lib ../$(B)/python 2>&1 | \
-	  { grep -v -e '_BetaConfiguration' -e 'warnings.warn' -e 'byte-compiling is disabled' || true; }
-	test -f $(B)/python/eryx/__init__.py
+	  --build-temp ../$(B)/python-build/temp build_py --build-lib ../$(B)/python \
+	  > ../$(B)/python-build/log 2>&1 || { cat ../$(B)/python-build/log; exit 1; }
 	touch $@
 python: $(PY_PACKAGE)
 

@@ -4,7 +4,8 @@
  * and trace event types, exceptions, JSON conversion and cancellation.
  *
  *   module.c     module init, exceptions, helpers imported from Python
- *   sandbox.c    Sandbox and Session: options, lifecycle, execute
+ *   sandbox.c    Sandbox: options, callbacks, lifecycle, execute, cancel
+ *   session.c    Session: reset, snapshot, restore
  *   handlers.c   output, trace and callback handlers (C -> Python), _Call
  *   result.c     ExecuteResult, TraceEvent, Stats, and the exception of a result
  *   pyjson.c     JSON text <-> Python objects
@@ -77,8 +78,36 @@ typedef struct SandboxObject {
 
 extern PyTypeObject SandboxType, SessionType;
 
-/* Adds the sandbox types (and Session.restore) to the module. -1 on error. */
+/* Adds Sandbox and Session to the module. -1 on error. */
 int sandbox_types_init(PyObject *module);
+
+/* Adds Session (and Session.restore); called by sandbox_types_init
+ * (session.c). -1 on error. */
+int session_type_init(PyObject *module);
+
+/* Whether the sandbox can start an operation now; raises eryx.Error when
+ * it is closed, BusyError when it is in use. */
+bool ready(SandboxObject *self);
+
+/* Raises for a status other than ERYX_OK (`what` says what failed);
+ * returns NULL. */
+PyObject *status_error(eryx_status st, const char *what);
+
+/* The options of the constructors, for their docstrings. */
+#define SANDBOX_OPTIONS_DOC                                                                        \
+    "Options (keyword-only; None means the default):\n"                                            \
+    "  timeout           wall-clock limit per execution in seconds (default 30, 0: none)\n"        \
+    "  memory_limit      guest memory limit in bytes, 32 MiB to 4 GiB (default 256 MiB)\n"         \
+    "  output_limit      cap on stdout plus stderr per execution, bytes (default 16 MiB)\n"        \
+    "  callbacks         host functions the code may await: a list of functions or\n"              \
+    "                    eryx.Callback objects, or a dict {name: function}\n"                      \
+    "  callback_timeout  time limit per callback invocation, seconds (default 10, 0: none)\n"      \
+    "  max_callbacks     most callback invocations per execution (default 1000)\n"                 \
+    "  on_stdout         called with each chunk (str) of stdout as the code writes it\n"           \
+    "  on_stderr         the same for stderr\n"                                                    \
+    "  trace             True: collect trace events into result.trace; a function:\n"              \
+    "                    called with each TraceEvent as it happens\n"                              \
+    "Output is captured in the result whether or not handlers are set."
 
 /* Records the exception being raised in a handler as the execution's
  * outcome (the first one wins) and cancels the execution. GIL held. */

@@ -174,8 +174,11 @@ char *rpc_id_key(const json_value *id) {
             memcpy(key + 1, s, len + 1);
         }
     } else if (json_typeof(id) == JSON_NUMBER) {
+        /* By value; one too large for a double, by its text. */
         double d = json_number(id);
-        if (!isfinite(d) || asprintf(&key, "n%.17g", d) < 0) key = NULL;
+        int n = isfinite(d) ? asprintf(&key, "n%.17g", d)
+                            : asprintf(&key, "t%s", json_number_text(id, NULL));
+        if (n < 0) key = NULL;
     }
     return key;
 }

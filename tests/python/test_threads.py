@@ -123,17 +123,21 @@ async def never_finishes():
     await asyncio.sleep(600)
 
 
+def sigint_when(started):
+    """Sends us SIGINT (as Ctrl-C does) once `started` is set."""
+    def interrupt():
+        started.wait(10)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt).start()
+
+
 def test_keyboard_interrupt_cancels_execute():
     # Python's handler for SIGINT, whatever the shell that started us left.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         sb, started = started_sandbox(timeout=30)
-
-        def interrupt():
-            started.wait(10)
-            os.kill(os.getpid(), signal.SIGINT)
-
-        threading.Thread(target=interrupt).start()
+        sigint_when(started)
         with pytest.raises(KeyboardInterrupt):
             sb.execute("print('go')\nwhile True: pass")
         assert sb.execute("result = 'alive'").result == "alive"
@@ -152,12 +156,7 @@ def test_own_sigint_handler_still_runs():
     previous = signal.signal(signal.SIGINT, lambda sig, frame: calls.append(sig))
     try:
         sb, started = started_sandbox(timeout=30)
-
-        def interrupt():
-            started.wait(10)
-            os.kill(os.getpid(), signal.SIGINT)
-
-        threading.Thread(target=interrupt).start()
+        sigint_when(started)
         # The user's handler does not raise: the execution is cancelled.
         with pytest.raises(eryx.CancelledError):
             sb.execute("print('go')\nwhile True: pass")
