@@ -222,11 +222,14 @@ static bool call_run_python(struct mcp_server *s, const json_value *arguments,
     eryx_error_kind kind = eryx_result_error_kind(r);
     reply->is_error = kind != ERYX_ERROR_NONE && kind != ERYX_ERROR_EXIT;
     /* A MemoryError that reached the top leaves the session as full as it
-     * made it, and every later call would fail the same way: start over,
-     * as the library does when the interpreter itself runs out. */
+     * made it, and every later call would fail the same way; a SystemError
+     * means the interpreter itself is in a bad state (seen after running
+     * out of memory in deep recursion). Either way start over, as the
+     * library does when the interpreter cannot go on. */
     const char *type = eryx_result_error_type(r);
     bool reset = eryx_result_session_reset(r);
-    if (kind == ERYX_ERROR_EXCEPTION && type != NULL && strcmp(type, "MemoryError") == 0) {
+    if (kind == ERYX_ERROR_EXCEPTION && type != NULL &&
+        (strcmp(type, "MemoryError") == 0 || strcmp(type, "SystemError") == 0)) {
         if (eryx_sandbox_reset(s->session) != ERYX_OK) renew_session(s);
         reset = true;
     }
