@@ -9,6 +9,7 @@ usage: python3.11 bench/bench_python.py [ROUNDS]   (needs make python)
 """
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -33,6 +34,12 @@ def timed_us(fn, n):
     return "%.1f %.1f" % (statistics.median(samples), min(samples))
 
 
+def _wall(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     sb = eryx.Sandbox()
@@ -48,9 +55,16 @@ def main():
     print("py_callback_round_trip_us %.3f" % (best / 20000 * 1e6))
 
     # Alternating serial and threaded runs, best of each: the machine drifts.
+    # The same 4 runs in 4 processes at once show what parallelism the
+    # machine has to give right now (other work shares its cores).
     boxes = [eryx.Sandbox() for _ in range(4)]
-    serial, threaded = [], []
+    serial, threaded, processes = [], [], []
+    child = [sys.executable, "-c", "import sys; sys.path.insert(0, %r); import eryx; "
+             "eryx.Sandbox().execute(%r)" % (os.path.join(ROOT, "build", "python"), CPU)]
+    one_process = min(_wall(lambda: subprocess.run(child, check=True)) for _ in range(2))
     for _ in range(3):
+        procs_t = _wall(lambda: [p.wait() for p in [subprocess.Popen(child) for _ in range(4)]])
+        processes.append(procs_t / (4 * one_process))
         t = time.perf_counter()
         for b in boxes:
             b.execute(CPU)
@@ -64,6 +78,7 @@ def main():
         threaded.append(time.perf_counter() - t)
     print("py_cpu_4_serial_ms %.1f" % (min(serial) * 1e3))
     print("py_cpu_4_threads_ms %.1f" % (min(threaded) * 1e3))
+    print("processes_4_parallel_ratio %.3f" % min(processes))
     print("cpu_cores %d" % os.cpu_count())
 
 

@@ -45,9 +45,10 @@ def report(quick=False):
                          ("callback round trip", "py_callback_round_trip_us",
                           "callback_round_trip_us")):
         print("%-34s %10.1f us %10.1f us %8.2fx" % (label, f[py], f[c], f[py] / f[c]))
-    print("%-34s %10.1f ms serial %.1f ms: %.2fx (%d cores)" % (
+    print("%-34s %10.1f ms serial %.1f ms: %.2fx (%d cores; 4 processes at once: %.2fx)" % (
         "4 threads x CPU-bound code", f["py_cpu_4_threads_ms"], f["py_cpu_4_serial_ms"],
-        f["py_cpu_4_threads_ms"] / f["py_cpu_4_serial_ms"], f["cpu_cores"]))
+        f["py_cpu_4_threads_ms"] / f["py_cpu_4_serial_ms"], f["cpu_cores"],
+        f["processes_4_parallel_ratio"]))
     mcp = os.path.join(BUILD, "mcp-client", "node_modules", "@modelcontextprotocol")
     if not os.path.isdir(mcp):
         print("(MCP round trip: skipped, the SDK is not installed: make mcp-client)")
