@@ -6,6 +6,7 @@
 #   make test       set up dependencies, build, run every test
 #   make test-sanitize   host code under AddressSanitizer + UBSan: API, callback and trace tests
 #   make bench      benchmarks against native python3.11
+#   make python     the Python package into build/python (python/)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 600) each
 #   make install PREFIX=DIR
 
@@ -41,7 +42,8 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
-.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format
+.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format python \
+	mcp-client
 .DELETE_ON_ERROR:
 
 all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
@@ -183,14 +185,36 @@ $(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
 	  $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
+# ---- 8. Python package (python/): the extension module over liberyx.a ----
+# Built by its own setup.py (setuptools from Debian), into build/python,
+# where the tests import it; `pip install --no-build-isolation ./python`
+# installs the same.
+PY_PACKAGE := $(B)/python/.stamp
+PY_PACKAGE_SRCS := python/setup.py python/pyproject.toml $(wildcard python/src/*.c python/src/*.h) \
+	$(wildcard python/eryx/*) src/host/json.c src/host/buf.c src/host/json.h src/host/buf.h
+$(PY_PACKAGE): $(PY_PACKAGE_SRCS) include/eryx.h $(B)/lib/liberyx.a
+	@mkdir -p $(B)/python-build
+	cd python && $(PY) setup.py -q build_ext --build-lib ../$(B)/python \
+	  --build-temp ../$(B)/python-build/temp build_py --build-lib ../$(B)/python \
+	  > ../$(B)/python-build/log 2>&1 || { cat ../$(B)/python-build/log; exit 1; }
+	touch $@
+python: $(PY_PACKAGE)
+
 # ---- demo, tests, benchmarks ----
 demo: deps
 	$(MAKE) all
 	$(B)/bin/eryx run examples/demo.py
 
+# The MCP client tests run the official MCP TypeScript SDK (npm), installed
+# into build/mcp-client with Node.js from Debian.
+MCP_CLIENT := $(B)/mcp-client
+mcp-client:
+	mkdir -p $(MCP_CLIENT) && cp tests/mcp/package.json $(MCP_CLIENT)/
+	./scripts/setup-node.sh $(MCP_CLIENT)
+
 test: deps
 	$(MAKE) all
-	$(MAKE) test-programs
+	$(MAKE) test-programs python mcp-client
 	tests/run.sh
 
 # The embedding example is built with the tests, so that it keeps compiling.
@@ -271,8 +295,9 @@ $(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
-bench: all $(B)/bench/bench_create $(B)/bench/bench_trace $(B)/bench/bench_template
-	./scripts/setup-bench.sh || echo "bench: no Node.js, Pyodide is left out"
+bench: all $(B)/bench/bench_create $(B)/bench/bench_trace $(B)/bench/bench_template python
+	./scripts/setup-node.sh || echo "bench: no Node.js, Pyodide is left out"
+	$(MAKE) mcp-client || echo "bench: no MCP SDK, the MCP round trip is left out"
 	$(PY) bench/run.py
 
 install: all
@@ -285,7 +310,7 @@ install: all
 	  eryx.pc.in > $(PREFIX)/lib/pkgconfig/eryx.pc
 
 FORMATTED := include/*.h src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h tools/*.c \
-	examples/*.c $(wildcard fuzz/*.c fuzz/*.h)
+	examples/*.c $(wildcard fuzz/*.c fuzz/*.h) python/src/*.c python/src/*.h
 format:
 	clang-format-19 -i $(FORMATTED)
 check-format:
@@ -293,4 +318,5 @@ check-format:
 
 clean:
 	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	  $(B)/python $(B)/python-build \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img

@@ -1,6 +1,6 @@
 /*
  * bench_create.c - in-process costs: creating a sandbox and running `pass`
- * in it, and running `pass` in an existing sandbox. Prints one line per
+ * in it, and running `pass` in an existing sandbox and session. Prints one line per
  * measurement: NAME MEDIAN_US MIN_US.
  */
 #include <stdio.h>
@@ -72,6 +72,17 @@ int main(int argc, char **argv) {
         samples[i] = now_us() - t;
     }
     report("pass_us", samples, n);
+    eryx_sandbox_free(sb);
+
+    /* A session keeps its state: no reset between runs. */
+    eryx_session_new(NULL, &sb, err, sizeof err);
+    run_pass(sb);
+    for (int i = 0; i < n; i++) {
+        double t = now_us();
+        if (run_pass(sb)) return 1;
+        samples[i] = now_us() - t;
+    }
+    report("session_pass_us", samples, n);
     eryx_sandbox_free(sb);
 
     /* Many sandboxes alive at once, each having run once: what each keeps

@@ -161,6 +161,9 @@ def main():
     print("%-34s %10.3f us  (an await of a local coroutine: %.3f us)" % (
         "callback: round trip", t["callback_round_trip_us"], t["await_local_coroutine_us"]))
 
+    import bindings  # the Python package and eryx mcp against the C API
+    bindings.report(QUICK)
+
 
 if __name__ == "__main__":
     main()

@@ -409,6 +409,11 @@ typedef struct eryx_exec_options {
     /* Non-zero: like the interactive prompt, the value of each expression
      * statement is printed (sys.displayhook). */
     int interactive;
+    /* Wall-clock limit of this execution in seconds, fractions allowed,
+     * instead of the configured one (eryx_config_set_timeout); 0: as
+     * configured. eryx_execute_ex returns ERYX_EINVAL for negative, NaN or
+     * values above 10^7 s. */
+    double timeout;
 } eryx_exec_options;
 
 /* eryx_execute with options (NULL: as eryx_execute). */

@@ -51,6 +51,9 @@ suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/tes
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
+suite "Python package (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/python
+suite "eryx mcp: raw protocol (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/mcp
+suite "eryx mcp: the official MCP TypeScript SDK client" node tests/mcp/client_test.mjs
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
 
 # Our C code follows .clang-format (clang-format-19): one check for all files.

@@ -320,6 +320,37 @@ static void test_timeout(void) {
     eryx_sandbox_free(s);
 }
 
+/* eryx_exec_options.timeout replaces the configured limit for one run. */
+static void test_timeout_per_execution(void) {
+    eryx_sandbox *s = new_sandbox(0, 0, 0); /* no configured limit */
+    const char *loop = "while True: pass";
+    eryx_exec_options options = {.timeout = 0.3};
+    eryx_result *r = NULL;
+    double t0 = now_s();
+    CHECK(eryx_execute_ex(s, loop, strlen(loop), &options, &r) == ERYX_OK);
+    double elapsed = now_s() - t0;
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_TIMEOUT);
+    CHECK_CONTAINS(eryx_result_error_message(r), "after 0.3 s");
+    CHECK(elapsed >= 0.3 && elapsed <= 0.5);
+    eryx_result_free(r);
+    const double bad[] = {-1, NAN, INFINITY, 1e8};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        options.timeout = bad[i];
+        r = (eryx_result *)1;
+        CHECK(eryx_execute_ex(s, "pass", 4, &options, &r) == ERYX_EINVAL);
+        CHECK(r == NULL);
+    }
+    eryx_sandbox_free(s);
+    /* A shorter configured limit is replaced too: the run may go longer. */
+    s = new_sandbox(0.1, 0, 0);
+    options.timeout = 5;
+    const char *nap = "import time\ntime.sleep(0.3)\nresult = 1";
+    CHECK(eryx_execute_ex(s, nap, strlen(nap), &options, &r) == ERYX_OK);
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
+    eryx_result_free(r);
+    eryx_sandbox_free(s);
+}
+
 static void test_output_before_timeout_kept(void) {
     eryx_sandbox *s = new_sandbox(0.3, 0, 0);
     eryx_result *r = run_in(s, "print('started')\nwhile True: pass");
@@ -614,6 +645,7 @@ static const test_case tests[] = {
     {"site_builtins", test_site_builtins},
     {"recursion", test_recursion},
     {"timeout", test_timeout},
+    {"timeout_per_execution", test_timeout_per_execution},
     {"output_before_timeout_kept", test_output_before_timeout_kept},
     {"memory_limit", test_memory_limit},
     {"output_limit", test_output_limit},

@@ -9,12 +9,13 @@
 
 #include "eryx.h"
 
-/* `eryx run`, `eryx session`, `eryx repl`: argv holds the arguments after
- * the command name. Each returns the exit status. */
+/* `eryx run`, `eryx session`, `eryx repl`, `eryx mcp`: argv holds the
+ * arguments after the command name. Each returns the exit status. */
 int cmd_run(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_mcp(int argc, char **argv);
 
 /* Prints the help text to `f` and returns `status`, or EC_FAILURE when the
  * help could not be written (main.c). */

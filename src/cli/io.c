@@ -47,6 +47,12 @@ void buffer_free(struct buffer *buf) {
     *buf = (struct buffer){0};
 }
 
+bool is_blank(const char *line, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n') return false;
+    return true;
+}
+
 int read_fd(int fd, struct buffer *buf, size_t max) {
     for (;;) {
         /* Read straight into the buffer, 64 KiB at a time or more, but

@@ -46,6 +46,10 @@ void buffer_free(struct buffer *buf);
  * run`, a request line of `eryx session`. */
 #define CLI_MAX_INPUT ((size_t)32 << 20)
 
+/* Whether `len` bytes hold only JSON whitespace (space, tab, CR, LF): a
+ * blank line of a JSON Lines stream. */
+bool is_blank(const char *line, size_t len);
+
 /* Largest snapshot file read (session restore, --snapshot): a blob holds at
  * most the guest's memory (4 GiB) and its files, compressed. */
 #define CLI_MAX_SNAPSHOT ((size_t)5 << 30)

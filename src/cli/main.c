@@ -5,14 +5,15 @@
  *   eryx session [OPTIONS]
  *   eryx repl [OPTIONS]
  *   eryx snapshot [OPTIONS] FILE | -c CODE -o OUT
+ *   eryx mcp [OPTIONS]
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c (its requests in session_request.c)
- * and repl.c; their options in options.c (one table for all three);
- * --callback in shell_callback.c (its processes in shell_process.c), --trace
- * in trace_writer.c, file and stream helpers in io.c. Everything goes
- * through the public API in eryx.h.
+ * commands live in run.c, session.c (its requests in session_request.c),
+ * repl.c, snapshot.c and mcp.c (over jsonrpc.c); their options in options.c
+ * (one table for all); --callback in shell_callback.c (its processes in
+ * shell_process.c), --trace in trace_writer.c, file and stream helpers in
+ * io.c. Everything goes through the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
  */
@@ -30,6 +31,7 @@ static const char help_text[] =
     "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
     "       eryx snapshot [OPTIONS] FILE | -c CODE -o OUT\n"
     "                                    run setup code in a session, save its state\n"
+    "       eryx mcp [OPTIONS]           Model Context Protocol server on stdin/stdout\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
@@ -121,7 +123,15 @@ static const char help_text[] =
     "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
-    "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n";
+    "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n"
+    "\n"
+    "eryx mcp serves the Model Context Protocol (JSON-RPC 2.0, one message per line;\n"
+    "revisions 2025-11-25 back to 2024-11-05) with the tools run_python(code,\n"
+    "timeout_seconds?), which runs code in one persistent session and answers with\n"
+    "its output, `result` and errors as text and as the object of 'run --json', and\n"
+    "reset_session(). --timeout is the most a call may run (default 30);\n"
+    "--callback commands are the code's host functions. It runs until stdin ends\n"
+    "(answering the calls still queued), whatever the client sends; exit status 0.\n";
 
 int print_help(FILE *f, int status) {
     int err = write_stream(f, help_text, sizeof help_text - 1);
@@ -135,10 +145,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},
-    {"session", cmd_session},
-    {"repl", cmd_repl},
-    {"snapshot", cmd_snapshot},
+    {"run", cmd_run},           {"session", cmd_session}, {"repl", cmd_repl},
+    {"snapshot", cmd_snapshot}, {"mcp", cmd_mcp},
 };
 
 /* `eryx --version` */

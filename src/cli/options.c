@@ -1,5 +1,5 @@
 /*
- * options.c - parsing of the options shared by run, session and repl.
+ * options.c - parsing of the options shared by run, session, repl and mcp.
  *
  * Adding an option means one entry in `option_table` (with the commands
  * that accept it), one handler and one help line in main.c.
@@ -29,12 +29,14 @@ static const char *command_name(enum cli_command command) {
         return "repl";
     case CMD_SNAPSHOT:
         return "snapshot";
+    case CMD_MCP:
+        return "mcp";
     }
     return "?";
 }
 
 bool cli_options_init(struct cli_options *opts, enum cli_command command) {
-    *opts = (struct cli_options){.command = command, .callback_timeout = -1};
+    *opts = (struct cli_options){.command = command, .callback_timeout = -1, .timeout = -1};
     opts->config = eryx_config_new();
     if (opts->config == NULL) fprintf(stderr, "eryx: out of memory\n");
     return opts->config != NULL;
@@ -110,7 +112,9 @@ static enum parse_outcome opt_timeout(struct cli_options *opts, const char *name
     double seconds;
     int err = parse_seconds(value, &seconds);
     if (err == 0 && eryx_config_set_timeout(opts->config, seconds) != ERYX_OK) err = ERANGE;
-    return err == 0 ? PARSE_RUN : bad_value(name, value, err, "a non-negative number of seconds");
+    if (err != 0) return bad_value(name, value, err, "a non-negative number of seconds");
+    opts->timeout = seconds;
+    return PARSE_RUN;
 }
 
 /* --memory MIB */
@@ -307,8 +311,8 @@ struct option {
     option_handler apply;
 };
 
-#define ALL_COMMANDS     (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_SNAPSHOT)
-#define SANDBOX_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL)
+#define ALL_COMMANDS     (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_SNAPSHOT | CMD_MCP)
+#define SANDBOX_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_MCP)
 
 /* Kept one option per line for reading and diffs. */
 /* clang-format off */

@@ -1,7 +1,8 @@
 /*
- * options.h - the command-line options shared by `eryx run`, `eryx session`
- * and `eryx repl`: one table, each option marked with the commands that
- * accept it, so that a limit or a callback is spelled the same everywhere.
+ * options.h - the command-line options shared by `eryx run`, `eryx session`,
+ * `eryx repl` and `eryx mcp`: one table, each option marked with the
+ * commands that accept it, so that a limit or a callback is spelled the same
+ * everywhere.
  */
 #ifndef ERYX_CLI_OPTIONS_H
 #define ERYX_CLI_OPTIONS_H
@@ -11,7 +12,7 @@
 #include "eryx.h"
 
 /* The commands, as bits for the option table. */
-enum cli_command { CMD_RUN = 1, CMD_SESSION = 2, CMD_REPL = 4, CMD_SNAPSHOT = 8 };
+enum cli_command { CMD_RUN = 1, CMD_SESSION = 2, CMD_REPL = 4, CMD_SNAPSHOT = 8, CMD_MCP = 16 };
 
 /* What the command line asks for. Limits go straight into `config`, so
  * that the library, which owns the valid ranges, checks them. */
@@ -25,6 +26,7 @@ struct cli_options {
     const char *trace_path;            /* --trace FILE; NULL when not given */
     struct shell_callbacks *callbacks; /* --callback; NULL until the first one */
     double callback_timeout;           /* --callback-timeout; -1 when not given */
+    double timeout;                    /* --timeout; -1 when not given */
 };
 
 /* How parsing went: go on, print the help, or a usage error (already

@@ -20,13 +20,6 @@
 #include "shell_callback.h"
 #include "trace_writer.h"
 
-/* Whether the line holds only JSON whitespace. */
-static bool is_blank(const char *line, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n') return false;
-    return true;
-}
-
 /* The request loop: returns the exit status, and in *sig the signal that
  * cancelled an execution (the loop ends after its answer). */
 static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *sig) {

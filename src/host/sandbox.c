@@ -377,7 +377,7 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
         break;
     case VM_STOP_TIMEOUT:
         result_fail(r, ERYX_ERROR_TIMEOUT, "execution timed out after %g s",
-                    sandbox->config.timeout_s);
+                    sandbox->exec.timeout_s);
         break;
     case VM_STOP_CANCELLED:
         result_fail(r, ERYX_ERROR_CANCELLED, "execution cancelled");
@@ -422,6 +422,7 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
         .calls = sandbox->calls,
         .callbacks = &c->callbacks,
         .callbacks_json = sandbox->callbacks_json,
+        .timeout_s = options && options->timeout > 0 ? options->timeout : c->timeout_s,
     };
     r->trace_collected = sandbox->exec.trace.collect;
     if (sandbox->exec.trace.fn || sandbox->exec.trace.collect) call->flags |= EXEC_TRACE;
@@ -436,7 +437,7 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     sandbox->dirty = true;
 
     uint64_t start = monotonic_ns();
-    double timeout_ns = c->timeout_s * 1e9;
+    double timeout_ns = sandbox->exec.timeout_s * 1e9;
     if (timeout_ns > 0) watchdog_arm(vm, start + (uint64_t)timeout_ns);
     vm_stop stop = vm_call(vm, run_code, call);
     if (timeout_ns > 0) watchdog_disarm(vm);
@@ -460,6 +461,7 @@ eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
                             const eryx_exec_options *options, eryx_result **out) {
     if (out) *out = NULL;
     if (!sandbox || !out || (!code && len)) return ERYX_EINVAL;
+    if (options && !(options->timeout >= 0 && options->timeout <= 1e7)) return ERYX_EINVAL;
     if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
     eryx_result *r = result_new();
     if (!r) {

@@ -18,6 +18,7 @@ typedef struct {
     call_hub *calls;
     const callback_set *callbacks;
     const char *callbacks_json; /* list_callbacks() as JSON */
+    double timeout_s;           /* wall-clock limit of this execution, 0: none */
 } exec_state;
 
 /* The execution running on vm, or NULL (while the image is built). */
