@@ -176,12 +176,24 @@ $(B)/lib/liberyx.a: $(B)/lib/eryx.o
 $(B)/lib/liberyx.so: $(B)/lib/eryx.o
 	$(HOST_CC) -shared -fuse-ld=lld-19 -Wl,-soname,liberyx.so -o $@ $^ $(LIB_LDLIBS)
 
+# The web assets of `eryx run --profile` (src/cli/profile/), embedded as
+# the NUL-terminated strings profile_report_html, _css and _js.
+PROFILE_ASSETS := $(addprefix src/cli/profile/report.,html css js)
+$(B)/cli/profile_assets.o: $(PROFILE_ASSETS)
+	@mkdir -p $(@D)
+	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' > $(B)/cli/profile_assets.S
+	for ext in html css js; do printf '%s\n' ".globl profile_report_$$ext" \
+	  ".hidden profile_report_$$ext" "profile_report_$$ext:" \
+	  ".incbin \"$(CURDIR)/src/cli/profile/report.$$ext\"" '.byte 0'; done >> $(B)/cli/profile_assets.S
+	$(HOST_CC) -c $(B)/cli/profile_assets.S -o $@
+
 # The CLI uses the public API only, plus the library's JSON reader compiled in.
 CLI_SRCS := $(wildcard src/cli/*.c) src/host/json.c
-$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a
+$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a \
+	  $(B)/cli/profile_assets.o
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
-	  $(B)/lib/liberyx.a $(LIB_LDLIBS)
+	  $(B)/cli/profile_assets.o $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 # ---- demo, tests, benchmarks ----
 demo: deps
@@ -199,8 +211,8 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks $(FUZZ_BINS)
+	$(B)/tests/test_tracing $(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json \
+	$(B)/asan/test_api $(B)/asan/test_callbacks $(B)/asan/test_tracing $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -283,5 +295,5 @@ check-format:
 	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	rm -rf $(B)/host $(B)/cli $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img

@@ -34,11 +34,14 @@ suite "json unit tests" build/tests/unit_json
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
+suite "C API: trace times, ids, tasks, bursts, step-through, bounds" build/tests/test_tracing
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "callbacks and tracing, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_callbacks
+suite "tracing, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_tracing
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py

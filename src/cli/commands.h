@@ -13,6 +13,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 
 /* Prints the help text to `f` and returns `status`, or EC_FAILURE when the
  * help could not be written (main.c). */

@@ -4,12 +4,14 @@
  *   eryx run [OPTIONS] FILE | - | -c CODE
  *   eryx session [OPTIONS]
  *   eryx repl [OPTIONS]
+ *   eryx debug [OPTIONS] FILE | -c CODE
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c and repl.c; their options in options.c
- * (one table for all three); --callback in shell_callback.c, --trace in
- * trace_writer.c, file and stream helpers in io.c. Everything goes through
+ * commands live in run.c, session.c, repl.c and debug.c; their options in
+ * options.c (one table for all); --callback in shell_callback.c, --trace in
+ * trace_writer.c, --profile in profile.c and profile_report.c, file and
+ * stream helpers in io.c. Everything goes through
  * the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
@@ -26,6 +28,7 @@ static const char help_text[] =
     "       eryx run [OPTIONS] -c CODE   run CODE\n"
     "       eryx session [OPTIONS]       answer JSON requests on stdin, keeping state\n"
     "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
+    "       eryx debug [OPTIONS] FILE    run FILE line by line (also -c CODE)\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
@@ -47,6 +50,10 @@ static const char help_text[] =
     "                        stderr). With run --json, and in session, the result\n"
     "                        object also holds them under \"trace\". A FILE that\n"
     "                        cannot be opened is a usage error (status 2).\n"
+    "  --profile REPORT      run only: when the program ends, write REPORT, one HTML\n"
+    "                        page: the source with per line the times it ran and its\n"
+    "                        time, the calls of the program's functions, a timeline\n"
+    "                        of its callbacks, its output and error\n"
     "  --callback NAME=COMMAND\n"
     "                        expose the shell command COMMAND to the program as the\n"
     "                        async function NAME (an identifier or dotted identifiers\n"
@@ -86,6 +93,11 @@ static const char help_text[] =
     "Ctrl-C stops a running input (the state is then reset, as after a timeout)\n"
     "or discards the typed one; Ctrl-D or exit() leaves.\n"
     "\n"
+    "eryx debug stops at the program's first line and reads commands on stdin, as\n"
+    "pdb does: step, next, continue, break LINE, clear LINE, where, list, quit,\n"
+    "help (short forms s, n, c, b, cl, w, l, q, h). It takes the options of run\n"
+    "except --json, --trace and --profile.\n"
+    "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
     "session and repl: 0, 2 usage error, 6 failure; repl: n after sys.exit(n).\n";
@@ -105,6 +117,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"session", cmd_session},
     {"repl", cmd_repl},
+    {"debug", cmd_debug},
 };
 
 /* `eryx --version` */
