@@ -215,7 +215,7 @@ TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callback
 	$(B)/asan/test_api $(B)/asan/test_callbacks $(B)/asan/test_tracing $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
-$(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
+$(B)/tests/%: tests/%.c tests/check.h tests/slow_callback.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
@@ -235,7 +235,7 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 ASAN_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o)
-$(ASAN)/test_%: tests/test_%.c tests/check.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
+$(ASAN)/test_%: tests/test_%.c tests/check.h tests/slow_callback.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).

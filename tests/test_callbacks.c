@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "eryx.h"
+#include "slow_callback.h"
 
 static double now_ms(void) {
     struct timespec ts;
@@ -60,31 +61,6 @@ static void never(void *ud, eryx_call *call, const char *args) {
     (void)ud;
     (void)args;
     kept_call = call;
-}
-
-typedef struct {
-    eryx_call *call;
-    int delay_ms;
-} delayed;
-
-static void *complete_later(void *arg) {
-    delayed *d = arg;
-    usleep((useconds_t)d->delay_ms * 1000);
-    eryx_call_complete(d->call, "\"slept\"");
-    free(d);
-    return NULL;
-}
-
-/* slow: completes after 200 ms from its own thread, so calls overlap. */
-static void slow(void *ud, eryx_call *call, const char *args) {
-    (void)ud;
-    (void)args;
-    delayed *d = malloc(sizeof *d);
-    d->call = call;
-    d->delay_ms = 200;
-    pthread_t t;
-    pthread_create(&t, NULL, complete_later, d);
-    pthread_detach(t);
 }
 
 static const char *echo_schema =

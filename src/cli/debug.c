@@ -38,8 +38,8 @@ static const char debug_help[] =
     "  q, quit          stop the program and leave\n"
     "  h, help          this help\n"
     "Ctrl-C while the program runs stops it at its next line; a second Ctrl-C\n"
-    "before that ends eryx. Values of variables are not shown: print them from the\n"
-    "program, or use breakpoints and the output.\n";
+    "before that ends eryx; Ctrl-D at the prompt quits. Values of variables are\n"
+    "not shown: print them from the program.\n";
 
 enum mode { MODE_STEP, MODE_NEXT, MODE_CONTINUE };
 
@@ -64,10 +64,12 @@ struct debugger {
     int out_err;    /* first error writing stdout */
 };
 
-/* Set by SIGINT: stop at the next event. */
-static volatile sig_atomic_t interrupted;
+/* Set by SIGINT while the program runs: stop at its next line. At the
+ * prompt (at_prompt) Ctrl-C does nothing: the prompt waits for a command. */
+static volatile sig_atomic_t interrupted, at_prompt;
 
 static void on_sigint(int sig) {
+    if (at_prompt) return;
     if (interrupted) {
         /* The program did not reach a line since the last Ctrl-C. */
         signal(sig, SIG_DFL);
@@ -144,14 +146,11 @@ static eryx_trace_action prompt(struct debugger *d, int lineno) {
     char line[256];
     for (;;) {
         say(d, "(eryx) ");
-        errno = 0;
-        if (fgets(line, sizeof line, stdin) == NULL) {
-            if (errno == EINTR && !feof(stdin)) {
-                clearerr(stdin);
-                interrupted = 0;
-                say(d, "\n");
-                continue;
-            }
+        at_prompt = 1;
+        char *got = fgets(line, sizeof line, stdin);
+        at_prompt = 0;
+        interrupted = 0;
+        if (got == NULL) {
             say(d, "\n");
             d->quit = true;
             return ERYX_TRACE_STOP;
@@ -319,9 +318,10 @@ static int debug_code(struct cli_options *opts, const char *title, const char *c
         free_debugger(&d);
         return EC_FAILURE;
     }
-    struct sigaction action = {.sa_handler = on_sigint}, previous;
+    /* SA_RESTART: Ctrl-C must not make a write of the program's output fail. */
+    struct sigaction action = {.sa_handler = on_sigint, .sa_flags = SA_RESTART}, previous;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous); /* no SA_RESTART: Ctrl-C ends a read */
+    sigaction(SIGINT, &action, &previous);
     eryx_result *result = NULL;
     eryx_status st = eryx_execute(sandbox, code, len, &result);
     sigaction(SIGINT, &previous, NULL);

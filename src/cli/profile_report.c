@@ -142,7 +142,11 @@ static void put_data(FILE *f, const struct profile *p, const char *title, const 
     }
     fprintf(f, "],\"other_lines\":%llu", (unsigned long long)p->lines[0].count);
 
-    /* The call tree: [name, first line, parent, calls, total_us, self_us]. */
+    /* The call tree: [name, first line, parent, calls, total_us, self_us];
+     * the root's total is the time in the user's code. */
+    uint64_t in_code = 0;
+    for (uint32_t c = p->nodes[0].first_child; c != UINT32_MAX; c = p->nodes[c].next_sibling)
+        in_code += p->nodes[c].total_ns;
     fputs(",\"nodes\":[", f);
     for (size_t i = 0; i < p->nnodes; i++) {
         const struct profile_node *n = &p->nodes[i];
@@ -151,8 +155,7 @@ static void put_data(FILE *f, const struct profile *p, const char *title, const 
         put_cstring(f, i == 0 ? "(all)" : name_of(p, n->function));
         int line = n->function < p->nfunctions ? p->functions[n->function].lineno : 0;
         fprintf(f, ",%d,%d,%llu,%.3f,%.3f]", line, i == 0 ? -1 : (int)n->parent,
-                (unsigned long long)n->count, us(i == 0 ? p->last_ns : n->total_ns),
-                us(n->self_ns));
+                (unsigned long long)n->count, us(i == 0 ? in_code : n->total_ns), us(n->self_ns));
     }
     fprintf(f, "],\"nodes_cut\":%s", p->nnodes >= PROFILE_MAX_NODES ? "true" : "false");
 

@@ -404,8 +404,8 @@ def execute(source, flags=0):
     try:
         _install_callbacks(namespace)
         code = _compile(source, flags & FLAG_INTERACTIVE)
-        _tracing = bool(flags & FLAG_TRACE)
-        if _tracing:
+        tracing = _tracing = bool(flags & FLAG_TRACE)
+        if tracing:
             _task_ids = itertools.count(1)
             _eryx_host.trace_on(code.co_filename, _task_id)
         try:
@@ -413,7 +413,7 @@ def execute(source, flags=0):
             if code.co_flags & inspect.CO_COROUTINE:
                 _run_coroutine(outcome)
         finally:
-            if _tracing:
+            if tracing:
                 _tracing = False
                 _eryx_host.trace_off()
     except SystemExit as exc:

@@ -60,6 +60,8 @@ static PyObject *py_report(PyObject *self, PyObject *args) {
 enum { TRACE_LINE = 0, TRACE_CALL = 1, TRACE_RETURN = 2, TRACE_EXCEPTION = 3 };
 
 static trace_ring ring; /* see abi.h */
+static uint64_t last_stamp;
+static int last_was_call;
 
 /* Task ids: _eryx_runtime's task factory sets the ContextVar `task_var` to
  * a new id in each task's context. The id changes only when the context
@@ -120,7 +122,12 @@ static inline void ring_add(int kind, int lineno, const char *name, size_t len, 
         record->len2 = message ? ring_text(message, mlen) : 0;
     }
     record->task = current_task();
-    record->stamp = host_tsc();
+    /* A line event right after a call event is that frame's first line:
+     * only its RESUME ran in between, far less than the 1 µs resolution
+     * promised, so it shares the call's stamp and saves a counter read
+     * (a third of them in call-heavy code). */
+    record->stamp = kind == TRACE_LINE && last_was_call ? last_stamp : (last_stamp = host_tsc());
+    last_was_call = kind == TRACE_CALL;
     if (++ring.count >= ring.limit) host_trace_flush(&ring); /* empties it */
 }
 

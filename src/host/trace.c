@@ -31,7 +31,7 @@ bool trace_run_begin(trace_run *t, const trace_sink *sink, trace_store *store, e
     t->deadline_ns = deadline_ns;
     t->anchor_stamp = trace_stamp();
     t->anchor_ns = monotonic_ns();
-    t->last_ns = 0;
+    t->last_us = 0;
     t->count = 0;
     t->on = true;
     return true;
@@ -118,9 +118,8 @@ void trace_now(trace_run *t, const eryx_trace_event *event) {
     e->name = cut(e->name, &scratch);
     e->error = cut(e->error, &scratch);
     e->args_json = cut_json(e->args_json, &scratch);
-    uint64_t now = monotonic_ns() - t->start_ns;
-    if (now < t->last_ns) now = t->last_ns;
-    t->last_ns = now;
-    e->t_us = (double)now / 1e3;
+    double us = (double)(int64_t)(monotonic_ns() - t->start_ns) * 1e-3;
+    if (us < t->last_us) us = t->last_us;
+    t->last_us = e->t_us = us;
     trace_deliver(t);
 }

@@ -42,8 +42,9 @@ typedef struct {
     uint64_t start_ns;    /* CLOCK_MONOTONIC at the execution's start: t_us 0 */
     uint64_t deadline_ns; /* the execution's timeout (0: none), moved by pauses */
     /* The stamp and time of the last burst: events since lie between it and
-     * the next (trace_ring.c). last_ns keeps t_us monotonic. */
-    uint64_t anchor_stamp, anchor_ns, last_ns;
+     * the next (trace_ring.c). last_us keeps t_us monotonic. */
+    uint64_t anchor_stamp, anchor_ns;
+    double last_us;
     eryx_trace_event *events; /* the burst: events[0..count) */
     size_t count;
     char *text;    /* host copy of the ring's text, which the events point into */

@@ -72,8 +72,11 @@ void trace_ring_flush(eryx_vm *vm) {
     if (text_used > TRACE_RING_TEXT) text_used = TRACE_RING_TEXT;
     memcpy(t->text, ring->text, text_used);
     uint64_t stamp = trace_stamp(), now = monotonic_ns();
-    uint64_t since = t->anchor_stamp, since_ns = t->anchor_ns - t->start_ns;
-    double ns_per_tick = stamp > since ? (double)(now - t->anchor_ns) / (double)(stamp - since) : 0;
+    uint64_t since = t->anchor_stamp;
+    double since_us = (double)(int64_t)(t->anchor_ns - t->start_ns) * 1e-3;
+    double us_per_tick = stamp > since ? (double)(int64_t)(now - t->anchor_ns) * 1e-3 /
+                                             (double)(int64_t)(stamp - since)
+                                       : 0;
     for (uint32_t i = 0; i < count; i++) {
         trace_record record = ring->records[i];
         eryx_trace_event *e = trace_slot(t);
@@ -83,10 +86,9 @@ void trace_ring_flush(eryx_vm *vm) {
             continue;
         }
         uint64_t at = record.stamp < since ? since : record.stamp > stamp ? stamp : record.stamp;
-        uint64_t ns = since_ns + (uint64_t)((double)(at - since) * ns_per_tick);
-        if (ns < t->last_ns) ns = t->last_ns;
-        t->last_ns = ns;
-        e->t_us = (double)ns / 1e3;
+        double us = since_us + (double)(int64_t)(at - since) * us_per_tick;
+        if (us < t->last_us) us = t->last_us;
+        t->last_us = e->t_us = us;
     }
     t->anchor_stamp = stamp;
     t->anchor_ns = now;

@@ -179,7 +179,7 @@
       return;
     }
     for (const x of data.exceptions) {
-      tbody.append(el("tr", { "data-line": x[0] }, num(x[0]), el("td", {}, x[1]), num(x[3]), el("td", {}, x[2] || "")));
+      tbody.append(el("tr", { "data-exception-line": x[0] }, num(x[0]), el("td", {}, x[1]), num(x[3]), el("td", {}, x[2] || "")));
     }
   }
 
@@ -203,4 +203,6 @@
   exceptions();
   output();
   document.body.setAttribute("data-ready", "1");
+  /* From navigation start to a drawn page (bench/run.py reads it). */
+  document.body.setAttribute("data-render-ms", performance.now().toFixed(0));
 })();
