@@ -263,8 +263,16 @@ FUZZ_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/fuzz/host/%.o)
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Iinclude \
-	  -Isrc/host -Isrc/guest -I$(GEN) -o $@ $< $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS) \
-	  $(LIB_LDLIBS)
+	  -Isrc/host -Isrc/guest -I$(GEN) -o $@ $< $(filter $(B)/fuzz/cli/%.o,$^) $(FUZZ_HOST_OBJS) \
+	  $(LIB_DATA_OBJS) $(GEN_OBJS) $(LIB_LDLIBS)
+
+# fuzz_session drives the command-line tool's request handling as well.
+FUZZ_CLI_OBJS := $(patsubst %,$(B)/fuzz/cli/%.o,session_request io interrupt shell_callback shell_process)
+$(B)/fuzz/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) src/host/json.h include/eryx.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	  -Iinclude -Isrc/host -c $< -o $@
+$(B)/fuzz/fuzz_session: $(FUZZ_CLI_OBJS)
 
 fuzz: deps
 	$(MAKE) all $(FUZZ_BINS)

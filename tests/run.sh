@@ -42,9 +42,13 @@ suite "callbacks and tracing, host code under ASan+UBSan" env \
     build/asan/test_callbacks
 suite "tracing, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_tracing
-suite "command line" /usr/bin/python3.11 tests/test_cli.py
+suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli_run.py
+suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
+suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py
+suite "command line: repl" /usr/bin/python3.11 tests/test_cli_repl.py
 suite "command line: eryx debug through a terminal" /usr/bin/python3.11 tests/test_debug.py
 suite "command line: --profile report in headless chromium" /usr/bin/python3.11 tests/test_profile.py
+suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh

@@ -4,9 +4,12 @@
 #ifndef ERYX_CLI_COMMANDS_H
 #define ERYX_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "eryx.h"
+
+struct buffer;
 
 /* `eryx run`, `eryx session`, `eryx repl`: argv holds the arguments after
  * the command name. Each returns the exit status. */
@@ -28,5 +31,9 @@ int result_exit_status(const eryx_result *result);
  * nothing on success or sys.exit. Returns 0 or the errno of a failed write
  * (run.c). */
 int write_error_report(const eryx_result *result);
+
+/* Reads the program in FILE ("-": stdin) into `buf`, at most CLI_MAX_INPUT
+ * bytes. Reports a failure on stderr and returns false (run.c). */
+bool read_program(const char *file, struct buffer *buf);
 
 #endif

@@ -351,15 +351,10 @@ static int start_debugger(struct cli_options *opts) {
     if (strcmp(opts->file, "-") == 0)
         return usage_error("the debugger reads its commands on stdin: give FILE or -c CODE");
     struct buffer program = {0};
-    int err = read_file(opts->file, &program);
-    int status;
-    if (err != 0) {
-        fprintf(stderr, "eryx: cannot read '%s': %s\n", opts->file, strerror(err));
-        status = EC_FAILURE;
-    } else {
-        status =
-            debug_code(opts, opts->file, program.data != NULL ? program.data : "", program.len);
-    }
+    int status =
+        read_program(opts->file, &program)
+            ? debug_code(opts, opts->file, program.data != NULL ? program.data : "", program.len)
+            : EC_FAILURE;
     buffer_free(&program);
     return status;
 }

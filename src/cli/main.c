@@ -8,11 +8,11 @@
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c, repl.c and debug.c; their options in
- * options.c (one table for all); --callback in shell_callback.c, --trace in
- * trace_writer.c, --profile in profile.c and profile_report.c, file and
- * stream helpers in io.c. Everything goes through
- * the public API in eryx.h.
+ * commands live in run.c, session.c (its requests in session_request.c),
+ * repl.c and debug.c; their options in options.c (one table for all);
+ * --callback in shell_callback.c (its processes in shell_process.c), --trace
+ * in trace_writer.c, --profile in profile.c and profile_report.c, file and
+ * stream helpers in io.c. Everything goes through the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
  */
@@ -64,11 +64,16 @@ static const char help_text[] =
     "                        else a string (less one trailing newline; at most\n"
     "                        16 MiB). Otherwise CallbackError is raised with its\n"
     "                        stderr as the message. Calls gathered with asyncio run\n"
-    "                        concurrently. Commands still running when the code\n"
-    "                        ends, or on Ctrl-C or SIGTERM, are killed.\n"
+    "                        concurrently, at most 64 commands at once (fewer under\n"
+    "                        a low 'ulimit -n'), the others queued in order.\n"
+    "                        Arguments not yet read and outputs held for the calls\n"
+    "                        are limited to 64 MiB in all: a call beyond fails.\n"
+    "                        Commands still running when the code ends, or on\n"
+    "                        Ctrl-C or SIGTERM, are killed.\n"
     "  --callback-timeout SECONDS\n"
-    "                        time limit per callback call (default 10, 0 for none):\n"
-    "                        the call raises TimeoutError and the command is killed\n"
+    "                        time limit per callback call, time queued included\n"
+    "                        (default 10, 0 for none): the call raises TimeoutError\n"
+    "                        and the command is killed\n"
     "  -h, --help            print this help\n"
     "Values go in the next argument or after '=': --timeout 2.5, --timeout=2.5.\n"
     "\n"
@@ -79,11 +84,14 @@ static const char help_text[] =
     "  {\"id\": 3, \"op\": \"snapshot\", \"path\": \"s.bin\"}  save the whole state to a file\n"
     "  {\"id\": 4, \"op\": \"restore\", \"path\": \"s.bin\"}   load it (same eryx build)\n"
     "The ops answer {\"id\": ..., \"ok\": true}. A request that is not valid JSON, not\n"
-    "an object, has unknown or repeated members, or fails, is answered with\n"
-    "{\"id\": ..., \"ok\": false, \"error\": \"...\"} and the session goes on. \"id\" is\n"
-    "optional, any JSON value, echoed as given (null when absent). A timeout, the\n"
-    "memory or output limit resets the state (\"session_reset\": true). Exit status\n"
-    "0 at end of input.\n"
+    "an object, has unknown or repeated members, is longer than 32 MiB, or fails,\n"
+    "is answered with {\"id\": ..., \"ok\": false, \"error\": \"...\"} and the session\n"
+    "goes on. \"id\" is optional, any JSON value, written back as JSON (spacing and\n"
+    "escapes made canonical, numbers as given; null when absent). A snapshot is\n"
+    "written to a new file renamed over PATH, so a failed one leaves what was there;\n"
+    "only a regular file is replaced or restored from (at most 5 GiB). A timeout,\n"
+    "the memory or output limit resets the state (\"session_reset\": true). Exit\n"
+    "status 0 at end of input.\n"
     "\n"
     "eryx repl runs what is typed and echoes the values of expressions, like\n"
     "python. Prompts '>>> ' and '... ' go to stdout only when stdin is a terminal.\n"
@@ -97,6 +105,8 @@ static const char help_text[] =
     "pdb does: step, next, continue, break LINE, clear LINE, where, list, quit,\n"
     "help (short forms s, n, c, b, cl, w, l, q, h). It takes the options of run\n"
     "except --json, --trace and --profile.\n"
+    "\n"
+    "Programs (run, debug) and inputs (repl) are limited to 32 MiB.\n"
     "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
