@@ -93,28 +93,56 @@ static bool store(trace_store *s, pending *p, const char **out) {
     return true;
 }
 
+/* A place for one more event, or NULL when out of memory. */
+static eryx_trace_event *next_slot(trace_store *s) {
+    if (s->count / TRACE_CHUNK_EVENTS == s->nchunks) {
+        eryx_trace_event **chunks = realloc(s->chunks, (s->nchunks + 1) * sizeof *chunks);
+        if (!chunks) return NULL;
+        s->chunks = chunks;
+        if (!(chunks[s->nchunks] = malloc(TRACE_CHUNK_EVENTS * sizeof **chunks))) return NULL;
+        s->nchunks++;
+    }
+    return &s->chunks[s->count / TRACE_CHUNK_EVENTS][s->count % TRACE_CHUNK_EVENTS];
+}
+
+/* An event without strings (lines, most of a trace): a copy. */
+static bool add_plain(trace_store *s, const eryx_trace_event *e) {
+    if (sizeof *e > ERYX_TRACE_COLLECT_BYTES - s->bytes) return false;
+    eryx_trace_event *slot = next_slot(s);
+    if (!slot) return false;
+    *slot = *e;
+    s->count++;
+    s->bytes += sizeof *e;
+    return true;
+}
+
 static bool add_one(trace_store *s, const eryx_trace_event *e) {
     if (s->count >= ERYX_TRACE_COLLECT_MAX) return false;
+    if (!e->function && !e->exc_type && !e->exc_message && !e->name && !e->args_json && !e->error)
+        return add_plain(s, e);
+    /* A call or return of the same function as the last: its stored name. */
+    if (e->function && s->last_function && !strcmp(e->function, s->last_function) && !e->exc_type &&
+        !e->exc_message && !e->name && !e->args_json && !e->error) {
+        eryx_trace_event copy = *e;
+        copy.function = s->last_function;
+        return add_plain(s, &copy);
+    }
     pending function = pending_name(s, e->function), type = pending_name(s, e->exc_type),
             name = pending_name(s, e->name), message = pending_text(e->exc_message),
             args = pending_text(e->args_json), error = pending_text(e->error);
     size_t need = sizeof *e + cost(&function) + cost(&type) + cost(&name) + cost(&message) +
                   cost(&args) + cost(&error);
     if (need > ERYX_TRACE_COLLECT_BYTES - s->bytes) return false;
-    if (s->count / TRACE_CHUNK_EVENTS == s->nchunks) {
-        eryx_trace_event **chunks = realloc(s->chunks, (s->nchunks + 1) * sizeof *chunks);
-        if (!chunks) return false;
-        s->chunks = chunks;
-        if (!(chunks[s->nchunks] = malloc(TRACE_CHUNK_EVENTS * sizeof **chunks))) return false;
-        s->nchunks++;
-    }
+    eryx_trace_event *slot = next_slot(s);
+    if (!slot) return false;
     eryx_trace_event copy = *e;
     if (!store(s, &function, &copy.function) || !store(s, &type, &copy.exc_type) ||
         !store(s, &name, &copy.name) || !store(s, &message, &copy.exc_message) ||
         !store(s, &args, &copy.args_json) || !store(s, &error, &copy.error)) {
         return false;
     }
-    s->chunks[s->count / TRACE_CHUNK_EVENTS][s->count % TRACE_CHUNK_EVENTS] = copy;
+    *slot = copy;
+    if (copy.function) s->last_function = copy.function;
     s->count++;
     s->bytes += need;
     return true;

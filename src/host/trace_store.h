@@ -28,7 +28,8 @@ struct trace_store {
     size_t nchunks;
     char **blocks; /* the arena; blocks[nblocks - 1] is being filled */
     size_t nblocks, block_used, block_size;
-    const char **names; /* TRACE_NAMES stored names, by hash; NULL until needed */
+    const char **names;        /* TRACE_NAMES stored names, by hash; NULL until needed */
+    const char *last_function; /* the stored name of the last call or return */
 };
 typedef struct trace_store trace_store;
 
