@@ -178,12 +178,24 @@ $(B)/lib/liberyx.a: $(B)/lib/eryx.o
 $(B)/lib/liberyx.so: $(B)/lib/eryx.o
 	$(HOST_CC) -shared -fuse-ld=lld-19 -Wl,-soname,liberyx.so -o $@ $^ $(LIB_LDLIBS)
 
+# The web assets of `eryx run --profile` (src/cli/profile/), embedded as
+# the NUL-terminated strings profile_report_html, _css and _js.
+PROFILE_ASSETS := $(addprefix src/cli/profile/report.,html css js)
+$(B)/cli/profile_assets.o: $(PROFILE_ASSETS)
+	@mkdir -p $(@D)
+	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' > $(B)/cli/profile_assets.S
+	for ext in html css js; do printf '%s\n' ".globl profile_report_$$ext" \
+	  ".hidden profile_report_$$ext" "profile_report_$$ext:" \
+	  ".incbin \"$(CURDIR)/src/cli/profile/report.$$ext\"" '.byte 0'; done >> $(B)/cli/profile_assets.S
+	$(HOST_CC) -c $(B)/cli/profile_assets.S -o $@
+
 # The CLI uses the public API only, plus the library's JSON reader compiled in.
 CLI_SRCS := $(wildcard src/cli/*.c) src/host/json.c
-$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a
+$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a \
+	  $(B)/cli/profile_assets.o
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
-	  $(B)/lib/liberyx.a $(LIB_LDLIBS)
+	  $(B)/cli/profile_assets.o $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 # ---- 8. Python package (python/): the extension module over liberyx.a ----
 # Built by its own setup.py (setuptools from Debian), into build/python,
@@ -223,12 +235,12 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/test_files \
+	$(B)/tests/test_files $(B)/tests/test_tracing \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks $(B)/asan/test_files $(FUZZ_BINS)
+	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_tracing $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
-$(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
+$(B)/tests/%: tests/%.c tests/check.h tests/slow_callback.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
@@ -248,7 +260,7 @@ $(ASAN)/%.o: src/host/%.c $(HOST_HDRS) $(GEN)/guest.h
 	$(HOST_CC) $(HOST_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 ASAN_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(ASAN)/%.o)
-$(ASAN)/test_%: tests/test_%.c tests/check.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
+$(ASAN)/test_%: tests/test_%.c tests/check.h tests/slow_callback.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(ASAN_FLAGS) -Iinclude -o $@ $(filter-out %.h,$^) $(LIB_LDLIBS)
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
@@ -317,6 +329,6 @@ check-format:
 	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	rm -rf $(B)/host $(B)/cli $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
 	  $(B)/python $(B)/python-build \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img

@@ -5,11 +5,13 @@ physical limit) and, where Node.js and npm are available, Pyodide 0.25
 
 usage: python3.11 bench/run.py [--quick]
 """
-import shutil
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -142,19 +144,113 @@ def main():
             peer_s=peer.get(name))
     print("(native baseline for the in-process rows: python3.11 -I -S -c pass process start)")
 
-    # Tracing and callbacks, all in one sandbox: the baseline is the same
-    # sandbox untraced (and, for the tracer, Python's own sys.settrace).
+    trace_section()
+    callback_and_library_section()
+
+
+FIB22 = """def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+fib(22)
+"""
+SETTRACE22 = """import sys
+def tracer(frame, event, arg):
+    return tracer
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+sys.settrace(tracer)
+fib(22)
+sys.settrace(None)
+"""
+
+
+def cli_paths(tmp, rounds):
+    """Median wall times of `eryx run` on fib(22) by each path, the runs of
+    all paths alternating round by round."""
+    fib, settrace = os.path.join(tmp, "fib22.py"), os.path.join(tmp, "settrace22.py")
+    for path, text in ((fib, FIB22), (settrace, SETTRACE22)):
+        with open(path, "w") as f:
+            f.write(text)
+    trace_file = os.path.join(tmp, "trace.jsonl")
+    paths = {
+        "untraced": [ERYX, "run", fib],
+        "--trace FILE": [ERYX, "run", "--trace", trace_file, fib],
+        "--json --trace FILE": [ERYX, "run", "--json", "--trace", trace_file, fib],
+        "--profile": [ERYX, "run", "--profile", os.path.join(tmp, "report.html"), fib],
+        "no-op sys.settrace": [ERYX, "run", settrace],
+    }
+    samples = {name: [] for name in paths}
+    for _ in range(rounds):
+        for name, argv in paths.items():
+            t = time.perf_counter()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            samples[name].append(time.perf_counter() - t)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def report_open_ms(tmp):
+    """How long the --profile report of 10^6 events takes to draw in
+    headless chromium (the page's own performance.now() when its script
+    is done), and its size; None without chromium."""
+    browser = shutil.which("chromium")
+    if not browser:
+        return None
+    prog, report = os.path.join(tmp, "million.py"), os.path.join(tmp, "million.html")
+    with open(prog, "w") as f:
+        f.write("for i in range(500000):\n    pass\n")
+    subprocess.run([ERYX, "run", "--profile", report, prog], check=True)
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--disable-component-update",
+                          "--disable-sync", "--no-first-run",
+                          "--user-data-dir=" + os.path.join(tmp, "chromium"), "--dump-dom",
+                          "file://" + report], check=True, capture_output=True, text=True).stdout
+    match = re.search(r'data-render-ms="(\d+)"', dom)
+    return (float(match.group(1)) if match else float("nan")), os.path.getsize(report)
+
+
+def trace_section():
+    """Tracing fib(22): the command-line paths (whole processes) and, in one
+    sandbox, the C handlers, against the same program untraced and under a
+    no-op Python sys.settrace."""
+    print()
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = cli_paths(tmp, 7 if QUICK else 21)
+        opened = report_open_ms(tmp)
+    base, python_tracer = cli["untraced"], cli["no-op sys.settrace"]
+    print("trace, fib(22) through the CLI (median wall time of the process; runs alternate):")
+    for name, t in cli.items():
+        line = "  %-28s %8.1f ms  %5.2fx untraced" % (name, t * 1e3, t / base)
+        if name not in ("untraced", "no-op sys.settrace"):
+            line += ", overhead %.1fx smaller than sys.settrace's" % (
+                (python_tracer - base) / max(t - base, 1e-9))
+        print(line)
+    if opened:
+        print("  --profile report of 10^6 events: %.0f ms to draw in chromium, %.2f MB" % (
+            opened[0], opened[1] / 1e6))
     out = subprocess.run([BENCH_TRACE], check=True, capture_output=True, text=True).stdout
     t = {l.split()[0]: float(l.split()[1]) for l in out.splitlines()}
-    print()
-    print("%-34s %10.3f ms  (%d events)" % ("trace: fib(25) untraced", t["fib25_untraced_ms"],
-                                          t["fib25_trace_events"]))
-    print("%-34s %10.3f ms  %.2fx untraced" % ("trace: fib(25) traced, eryx", t["fib25_traced_ms"],
-                                             t["fib25_traced_ms"] / t["fib25_untraced_ms"]))
-    print("%-34s %10.3f ms  %.2fx untraced, %.2fx eryx's tracer" % (
-        "trace: fib(25), no-op sys.settrace", t["fib25_python_settrace_ms"],
-        t["fib25_python_settrace_ms"] / t["fib25_untraced_ms"],
-        t["fib25_python_settrace_ms"] / t["fib25_traced_ms"]))
+    global BENCH_FIGURES
+    BENCH_FIGURES = t
+    u = t["fib22_untraced_ms"]
+    print("trace, fib(22) in one sandbox (best time inside the guest, %d events):"
+          % t["fib22_trace_events"])
+    for name, key in (("untraced", "fib22_untraced_ms"), ("C handler, per event", "fib22_traced_ms"),
+                      ("C handler, per burst", "fib22_burst_ms"),
+                      ("C handler, step mode", "fib22_step_ms"),
+                      ("no-op sys.settrace", "fib22_python_settrace_ms")):
+        line = "  %-28s %8.3f ms  %5.2fx untraced" % (name, t[key], t[key] / u)
+        if key not in ("fib22_untraced_ms", "fib22_python_settrace_ms"):
+            line += ", %.2fx faster than sys.settrace" % (t["fib22_python_settrace_ms"] / t[key])
+        print(line)
+    print("  asyncio tasks traced, numbered %.3f ms, unnumbered %.3f ms: task ids cost %.1f%%" % (
+        t["tasks_traced_numbered_ms"], t["tasks_traced_unnumbered_ms"],
+        100 * (t["tasks_traced_numbered_ms"] / t["tasks_traced_unnumbered_ms"] - 1)))
+
+
+BENCH_FIGURES = {}
+
+
+def callback_and_library_section():
+    t = BENCH_FIGURES
     print("%-34s %10.3f ms  %.2fx untraced (%.3f ms)" % (
         "trace: json.dumps (library) traced", t["library_traced_ms"],
         t["library_traced_ms"] / t["library_untraced_ms"], t["library_untraced_ms"]))

@@ -10,6 +10,8 @@ pkgs="clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 libclang-rt-19-dev wasi-
 pkgs="$pkgs python3-jinja2 python3-yaml python3-dateutil"
 # The Python package (python/) and its tests.
 pkgs="$pkgs python3-dev python3-setuptools python3-pip python3-pytest"
+# The browser the profile report tests open reports in.
+pkgs="$pkgs chromium"
 
 missing=""
 for p in $pkgs; do

@@ -35,6 +35,7 @@ suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
 suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
+suite "C API: trace times, ids, tasks, bursts, step-through, bounds" build/tests/test_tracing
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "files, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
@@ -42,10 +43,14 @@ suite "files, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_
 suite "callbacks and tracing, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_callbacks
+suite "tracing, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_tracing
 suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli_run.py
 suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
 suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py
 suite "command line: repl" /usr/bin/python3.11 tests/test_cli_repl.py
+suite "command line: eryx debug through a terminal" /usr/bin/python3.11 tests/test_debug.py
+suite "command line: --profile report in headless chromium" /usr/bin/python3.11 tests/test_profile.py
 suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.py
 suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/test_files_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py

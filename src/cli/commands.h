@@ -9,13 +9,17 @@
 
 #include "eryx.h"
 
-/* `eryx run`, `eryx session`, `eryx repl`, `eryx mcp`: argv holds the
- * arguments after the command name. Each returns the exit status. */
+struct buffer;
+
+/* `eryx run`, `eryx session`, `eryx repl`, `eryx snapshot`, `eryx mcp`,
+ * `eryx debug`: argv holds the arguments after the command name. Each
+ * returns the exit status. */
 int cmd_run(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_mcp(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 
 /* Prints the help text to `f` and returns `status`, or EC_FAILURE when the
  * help could not be written (main.c). */
@@ -33,7 +37,6 @@ int write_error_report(const eryx_result *result);
 
 /* Reads the program in FILE ("-": stdin) into `buf`, at most CLI_MAX_INPUT
  * bytes. Reports a failure on stderr and returns false (run.c). */
-struct buffer;
 bool read_program(const char *file, struct buffer *buf);
 
 #endif

@@ -6,14 +6,16 @@
  *   eryx repl [OPTIONS]
  *   eryx snapshot [OPTIONS] FILE | -c CODE -o OUT
  *   eryx mcp [OPTIONS]
+ *   eryx debug [OPTIONS] FILE | -c CODE
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
  * commands live in run.c, session.c (its requests in session_request.c),
- * repl.c, snapshot.c and mcp.c (over jsonrpc.c); their options in options.c
- * (one table for all); --callback in shell_callback.c (its processes in
- * shell_process.c), --trace in trace_writer.c, file and stream helpers in
- * io.c. Everything goes through the public API in eryx.h.
+ * repl.c, snapshot.c, mcp.c (over jsonrpc.c) and debug.c; their options in
+ * options.c (one table for all); --callback in shell_callback.c (its
+ * processes in shell_process.c), --trace in trace_writer.c, --profile in
+ * profile.c and profile_report.c, file and stream helpers in io.c.
+ * Everything goes through the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
  */
@@ -32,6 +34,7 @@ static const char help_text[] =
     "       eryx snapshot [OPTIONS] FILE | -c CODE -o OUT\n"
     "                                    run setup code in a session, save its state\n"
     "       eryx mcp [OPTIONS]           Model Context Protocol server on stdin/stdout\n"
+    "       eryx debug [OPTIONS] FILE    run FILE line by line (also -c CODE)\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
@@ -54,6 +57,10 @@ static const char help_text[] =
     "                        stderr). With run --json, and in session, the result\n"
     "                        object also holds them under \"trace\". A FILE that\n"
     "                        cannot be opened is a usage error (status 2).\n"
+    "  --profile REPORT      run only: when the program ends, write REPORT, one HTML\n"
+    "                        page: the source with per line the times it ran and its\n"
+    "                        time, the calls of the program's functions, a timeline\n"
+    "                        of its callbacks, its output and error\n"
     "  --callback NAME=COMMAND\n"
     "                        expose the shell command COMMAND to the program as the\n"
     "                        async function NAME (an identifier or dotted identifiers\n"
@@ -115,7 +122,12 @@ static const char help_text[] =
     "Ctrl-C stops a running input (the state is then reset, as after a timeout)\n"
     "or discards the typed one; Ctrl-D or exit() leaves.\n"
     "\n"
-    "Programs (run) and inputs (repl) are limited to 32 MiB.\n"
+    "eryx debug stops at the program's first line and reads commands on stdin, as\n"
+    "pdb does: step, next, continue, break LINE, clear LINE, where, list, quit,\n"
+    "help (short forms s, n, c, b, cl, w, l, q, h). It takes the options of run\n"
+    "except --json, --trace and --profile.\n"
+    "\n"
+    "Programs (run, debug) and inputs (repl) are limited to 32 MiB.\n"
     "\n"
     "eryx snapshot runs FILE or CODE in a session with the options given and writes\n"
     "the session's whole state (imported modules, globals, in-memory files) to OUT;\n"
@@ -146,7 +158,7 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run},           {"session", cmd_session}, {"repl", cmd_repl},
-    {"snapshot", cmd_snapshot}, {"mcp", cmd_mcp},
+    {"snapshot", cmd_snapshot}, {"mcp", cmd_mcp},         {"debug", cmd_debug},
 };
 
 /* `eryx --version` */

@@ -31,6 +31,8 @@ static const char *command_name(enum cli_command command) {
         return "snapshot";
     case CMD_MCP:
         return "mcp";
+    case CMD_DEBUG:
+        return "debug";
     }
     return "?";
 }
@@ -158,6 +160,19 @@ static enum parse_outcome opt_trace(struct cli_options *opts, const char *name, 
         return PARSE_USAGE;
     }
     opts->trace_path = value;
+    return PARSE_RUN;
+}
+
+/* --profile REPORT (opened when the run starts, as --trace) */
+static enum parse_outcome opt_profile(struct cli_options *opts, const char *name,
+                                      const char *value) {
+    if (opts->profile_path != NULL || value[0] == '\0') {
+        usage_error(opts->profile_path != NULL ? "option '%s' given more than once"
+                                               : "option '%s' needs a file name",
+                    name);
+        return PARSE_USAGE;
+    }
+    opts->profile_path = value;
     return PARSE_RUN;
 }
 
@@ -311,13 +326,14 @@ struct option {
     option_handler apply;
 };
 
-#define ALL_COMMANDS     (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_SNAPSHOT | CMD_MCP)
-#define SANDBOX_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_MCP)
+#define ALL_COMMANDS     (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_SNAPSHOT | CMD_MCP | CMD_DEBUG)
+#define SANDBOX_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_MCP | CMD_DEBUG)
+#define PROGRAM_COMMANDS (CMD_RUN | CMD_DEBUG | CMD_SNAPSHOT) /* those that take FILE or -c */
 
 /* Kept one option per line for reading and diffs. */
 /* clang-format off */
 static const struct option option_table[] = {
-    {"-c", true, CMD_RUN | CMD_SNAPSHOT, opt_code},
+    {"-c", true, PROGRAM_COMMANDS, opt_code},
     {"-o", true, CMD_SNAPSHOT, opt_output},
     {"-v", true, ALL_COMMANDS, opt_volume},
     {"--volume", true, ALL_COMMANDS, opt_volume},
@@ -328,7 +344,8 @@ static const struct option option_table[] = {
     {"--memory", true, ALL_COMMANDS, opt_memory},
     {"--output-limit", true, ALL_COMMANDS, opt_output_limit},
     {"--json", false, CMD_RUN, opt_json},
-    {"--trace", true, ALL_COMMANDS, opt_trace},
+    {"--trace", true, CMD_RUN | CMD_SESSION | CMD_REPL, opt_trace},
+    {"--profile", true, CMD_RUN, opt_profile},
     {"--callback", true, ALL_COMMANDS, opt_callback},
     {"--callback-timeout", true, ALL_COMMANDS, opt_callback_timeout},
     {"-h", false, ALL_COMMANDS, opt_help},
@@ -394,7 +411,7 @@ enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             enum parse_outcome outcome = parse_option(opts, argc, argv, &i);
             if (outcome != PARSE_RUN) return outcome;
-        } else if (opts->command != CMD_RUN && opts->command != CMD_SNAPSHOT) {
+        } else if ((opts->command & PROGRAM_COMMANDS) == 0) {
             usage_error("unexpected argument '%s' ('eryx %s' takes no FILE)", arg,
                         command_name(opts->command));
             return PARSE_USAGE;
@@ -409,7 +426,7 @@ enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **
         usage_error("give the snapshot file to write with -o OUT");
         return PARSE_USAGE;
     }
-    if (opts->command == CMD_RUN || opts->command == CMD_SNAPSHOT) {
+    if (opts->command & PROGRAM_COMMANDS) {
         if (opts->file != NULL && opts->code != NULL) {
             usage_error("give either FILE or -c CODE, not both");
             return PARSE_USAGE;

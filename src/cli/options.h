@@ -12,18 +12,26 @@
 #include "eryx.h"
 
 /* The commands, as bits for the option table. */
-enum cli_command { CMD_RUN = 1, CMD_SESSION = 2, CMD_REPL = 4, CMD_SNAPSHOT = 8, CMD_MCP = 16 };
+enum cli_command {
+    CMD_RUN = 1,
+    CMD_SESSION = 2,
+    CMD_REPL = 4,
+    CMD_SNAPSHOT = 8,
+    CMD_MCP = 16,
+    CMD_DEBUG = 32,
+};
 
 /* What the command line asks for. Limits go straight into `config`, so
  * that the library, which owns the valid ranges, checks them. */
 struct cli_options {
     enum cli_command command;
     eryx_config *config;
-    const char *file;                  /* run, snapshot: FILE, "-" for stdin; NULL when not given */
-    const char *code;                  /* run, snapshot: -c CODE; NULL when not given */
-    const char *output;                /* snapshot: -o OUT; NULL when not given */
-    bool json;                         /* run: --json */
-    const char *trace_path;            /* --trace FILE; NULL when not given */
+    const char *file;         /* run, snapshot, debug: FILE, "-" for stdin; NULL when not given */
+    const char *code;         /* run, snapshot, debug: -c CODE; NULL when not given */
+    const char *output;       /* snapshot: -o OUT; NULL when not given */
+    bool json;                /* run: --json */
+    const char *trace_path;   /* --trace FILE; NULL when not given */
+    const char *profile_path; /* run: --profile REPORT; NULL when not given */
     struct shell_callbacks *callbacks; /* --callback; NULL until the first one */
     double callback_timeout;           /* --callback-timeout; -1 when not given */
     double timeout;                    /* --timeout; -1 when not given */

@@ -6,7 +6,8 @@
  * prints its traceback at the end, sys.exit(n) exits with n. With --json
  * nothing is streamed; the whole result is printed as one JSON object.
  * With --callback, SIGINT, SIGTERM and SIGHUP cancel the execution first
- * (interrupt.h), then end the process the same way.
+ * (interrupt.h), then end the process the same way. --profile REPORT
+ * writes the profile of the run (profile.h) once it is over.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +19,17 @@
 #include "interrupt.h"
 #include "io.h"
 #include "options.h"
+#include "profile.h"
 #include "shell_callback.h"
 #include "trace_writer.h"
+
+/* --profile: the profile being gathered and the report file, opened at
+ * the start so that an unwritable path is a usage error before the run. */
+struct profile_output {
+    struct profile *profile;
+    FILE *report;
+    const char *path, *title;
+};
 
 int result_exit_status(const eryx_result *result) {
     switch (eryx_result_error_kind(result)) {
@@ -82,8 +92,8 @@ static int print_json(const eryx_result *result, int status) {
 /* Runs `len` bytes of `code` in a new sandbox made from `opts` and reports
  * the outcome. Without --json the output has already been streamed to ours
  * by `sink`'s handler. Returns the exit status. */
-static int execute_program(struct cli_options *opts, struct output_sink *sink, const char *code,
-                           size_t len) {
+static int execute_program(struct cli_options *opts, struct output_sink *sink,
+                           struct profile_output *prof, const char *code, size_t len) {
     eryx_sandbox *sandbox = start_sandbox(opts->config, 0);
     if (!sandbox) return EC_FAILURE;
     eryx_result *result = NULL;
@@ -109,6 +119,15 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink, c
         if (sink->stderr_err == 0) sink->stderr_err = err;
         status = output_sink_status(sink, status);
     }
+    if (prof->report != NULL) {
+        int err = profile_write_report(prof->profile, prof->report, prof->title, result);
+        prof->report = NULL;
+        if (err != 0) {
+            fprintf(stderr, "eryx: cannot write the profile report '%s': %s\n", prof->path,
+                    strerror(err));
+            status = EC_FAILURE;
+        }
+    }
     eryx_result_free(result);
     eryx_sandbox_free(sandbox);
     return status;
@@ -131,39 +150,71 @@ bool read_program(const char *file, struct buffer *buf) {
     return err == 0;
 }
 
-/* Sets up streaming and tracing as `opts` asks, then runs the program;
- * returns the exit status. */
-static int run_program(struct cli_options *opts) {
+/* Opens the report file and starts the profile of `code`; false after a
+ * message (a usage error: EC_USAGE in *status). */
+static bool start_profile(struct cli_options *opts, const char *code, size_t len,
+                          struct profile_output *prof, int *status) {
+    prof->path = opts->profile_path;
+    prof->title = opts->code != NULL ? "-c" : strcmp(opts->file, "-") == 0 ? "<stdin>" : opts->file;
+    prof->report = fopen(prof->path, "we");
+    if (prof->report == NULL) {
+        fprintf(stderr, "eryx: cannot open profile report '%s': %s\ntry 'eryx --help'\n",
+                prof->path, strerror(errno));
+        *status = EC_USAGE;
+        return false;
+    }
+    prof->profile = profile_new(code, len);
+    if (prof->profile == NULL) {
+        fprintf(stderr, "eryx: out of memory\n");
+        *status = EC_FAILURE;
+        return false;
+    }
+    return true;
+}
+
+/* Sets up streaming, tracing and profiling as `opts` asks, then runs the
+ * program `code`; returns the exit status. */
+static int run_code(struct cli_options *opts, const char *code, size_t len) {
+    struct profile_output prof = {0};
+    int status = 0;
+    if (opts->profile_path != NULL && !start_profile(opts, code, len, &prof, &status)) {
+        if (prof.report != NULL) fclose(prof.report);
+        return status;
+    }
     struct trace_writer *trace = NULL;
-    if (opts->trace_path != NULL) {
+    if (opts->trace_path != NULL || prof.profile != NULL) {
         /* With --json the events also go into the result ("trace"). */
-        int status = trace_writer_attach(opts->trace_path, opts->config, opts->json, &trace);
-        if (status != 0) return status;
+        status = trace_output_attach(opts->trace_path, prof.profile, opts->config,
+                                     opts->json && opts->trace_path != NULL, &trace);
     }
     struct output_sink sink = {0};
-    if (!opts->json &&
+    if (status == 0 && !opts->json &&
         eryx_config_set_output_handler(opts->config, output_sink_write, &sink) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up output streaming\n");
-        return trace_writer_close(trace, EC_FAILURE);
+        status = EC_FAILURE;
     }
     /* Callback commands run in process groups of their own, out of reach
      * of Ctrl-C: a signal must cancel the execution so that they are
      * killed before we go (interrupt.h). Without callbacks nothing is left
      * behind and signals act as they always did. */
-    if (opts->callbacks != NULL && !interrupts_install(false))
-        return trace_writer_close(trace, EC_FAILURE);
-    int status;
-    if (opts->code != NULL) {
-        status = execute_program(opts, &sink, opts->code, strlen(opts->code));
-    } else {
-        struct buffer program = {0};
-        status = read_program(opts->file, &program)
-                     ? execute_program(opts, &sink, program.data, program.len)
-                     : EC_FAILURE;
-        buffer_free(&program);
+    if (status == 0 && opts->callbacks != NULL && !interrupts_install(false)) status = EC_FAILURE;
+    if (status == 0) {
+        status = execute_program(opts, &sink, &prof, code, len);
+        if (opts->callbacks != NULL) interrupts_uninstall();
     }
-    if (opts->callbacks != NULL) interrupts_uninstall();
+    if (prof.report != NULL) fclose(prof.report);
+    profile_free(prof.profile);
     return trace_writer_close(trace, status);
+}
+
+/* Reads the program as `opts` says and runs it. */
+static int run_program(struct cli_options *opts) {
+    if (opts->code != NULL) return run_code(opts, opts->code, strlen(opts->code));
+    struct buffer program = {0};
+    int status =
+        read_program(opts->file, &program) ? run_code(opts, program.data, program.len) : EC_FAILURE;
+    buffer_free(&program);
+    return status;
 }
 
 int cmd_run(int argc, char **argv) {

@@ -7,8 +7,10 @@ host's list in src/host/imports.h must match).
 """
 import ast
 import asyncio
+import contextvars
 import gc
 import inspect
+import itertools
 import json
 import linecache
 import random
@@ -221,12 +223,29 @@ class _TimeOnlySelector:
         pass
 
 
+# Task ids of trace events: while tracing, every task gets the next number
+# in its context, which the tracer reads when the context changes.
+_task_id = contextvars.ContextVar("_eryx_task_id", default=0)
+_task_ids = itertools.count(1)
+_tracing = False
+
+
+def _numbered_task(loop, coro, context=None):
+    """The task factory of traced executions."""
+    if context is None:
+        context = contextvars.copy_context()
+    context.run(_task_id.set, next(_task_ids))
+    return asyncio.Task(coro, loop=loop, context=context)
+
+
 class EventLoop(asyncio.BaseEventLoop):
     """asyncio's base loop with the selector replaced by a sleep."""
 
     def __init__(self):
         super().__init__()
         self._selector = _TimeOnlySelector()
+        if _tracing:
+            self.set_task_factory(_numbered_task)
 
     def _process_events(self, event_list):
         pass
@@ -412,6 +431,7 @@ def _compile(source, interactive):
 
 def execute(source, flags=0):
     """Runs `source` (bytes) as file <user> in __main__."""
+    global _tracing, _task_ids
     # The image is shared: every execution needs its own random state.
     random.seed()
     text = source.decode("utf-8", "replace")
@@ -424,14 +444,17 @@ def execute(source, flags=0):
     try:
         _install_callbacks(namespace)
         code = _compile(source, flags & FLAG_INTERACTIVE)
-        if flags & FLAG_TRACE:
-            _eryx_host.trace_on(code.co_filename)
+        tracing = _tracing = bool(flags & FLAG_TRACE)
+        if tracing:
+            _task_ids = itertools.count(1)
+            _eryx_host.trace_on(code.co_filename, _task_id)
         try:
             outcome = eval(code, namespace)
             if code.co_flags & inspect.CO_COROUTINE:
                 _run_coroutine(outcome)
         finally:
-            if flags & FLAG_TRACE:
+            if tracing:
+                _tracing = False
                 _eryx_host.trace_off()
     except SystemExit as exc:
         _report_exit(exc)

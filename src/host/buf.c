@@ -34,6 +34,10 @@ bool buf_append(eryx_buf *b, const void *data, size_t len) {
     return true;
 }
 
+char *buf_room(eryx_buf *b, size_t n) {
+    return reserve(b, n) ? b->data + b->len : NULL;
+}
+
 bool buf_puts(eryx_buf *b, const char *s) {
     return buf_append(b, s, strlen(s));
 }

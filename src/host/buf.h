@@ -19,6 +19,10 @@ typedef struct {
 /* Appends len bytes. False when out of memory. */
 bool buf_append(eryx_buf *b, const void *data, size_t len);
 
+/* Room for n more bytes and a NUL: where to write them (then add n to
+ * len and write the NUL), or NULL when out of memory. */
+char *buf_room(eryx_buf *b, size_t n);
+
 /* Appends a NUL-terminated string. */
 bool buf_puts(eryx_buf *b, const char *s);
 

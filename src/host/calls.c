@@ -319,7 +319,7 @@ const char *eryx_call_name(const eryx_call *call) {
 }
 
 int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json,
-                       size_t args_len, int lineno) {
+                       size_t args_len, int lineno, call_started_fn started, void *arg) {
     eryx_call *call = calloc(1, sizeof *call);
     char *args = malloc(args_len + 1);
     if (call) call->name = strdup(def->name);
@@ -355,7 +355,12 @@ int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_
     int32_t id = (int32_t)call->id;
     pthread_mutex_unlock(&hub->lock);
 
-    def->fn(def->userdata, call, args);
+    if (started && !started(arg, id)) {
+        complete(call, CALL_ERROR, "the sandbox is stopping");
+        id = CALL_STOPPING;
+    } else {
+        def->fn(def->userdata, call, args);
+    }
     free(args);
     return id;
 }

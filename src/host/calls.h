@@ -74,10 +74,15 @@ void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls);
  * the number of invocations it made. */
 uint64_t call_hub_end(call_hub *hub);
 
+/* Told an invocation's id before its handler is called; false refuses it. */
+typedef bool (*call_started_fn)(void *arg, int32_t id);
+
 /* Invokes `def` (guest thread). Returns the invocation id (> 0) or a
- * refusal. Calls the handler before returning. */
+ * refusal. Calls started(arg, id) (if not NULL), then the handler, before
+ * returning; when started refuses, the handler is not called and the
+ * result is CALL_STOPPING. */
 int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json,
-                       size_t args_len, int lineno);
+                       size_t args_len, int lineno, call_started_fn started, void *arg);
 
 /* Wakes a guest thread blocked in call_hub_wait (any thread). */
 void call_hub_wake(call_hub *hub);

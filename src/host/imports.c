@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 
-#include "abi.h"
 #include "sandbox.h"
 
 /* A guest string as a NUL-terminated host copy (NULL if out of bounds or
@@ -29,88 +28,6 @@ void Z_eryxZ_report(struct Z_eryx_instance_t *ctx, u32 key, u32 ptr, u32 len) {
     VM_IMPORT_RETURN_VOID(vm);
 }
 
-/* A guest string copied into `small` when it fits (the common case: no
- * allocation per trace event), else into the heap; *heap is what to free. */
-static char *guest_string_buffered(eryx_vm *vm, u32 ptr, u32 len, char *small, size_t cap,
-                                   char **heap) {
-    *heap = NULL;
-    if (len >= cap) return *heap = guest_string(vm, ptr, len);
-    const uint8_t *data = vm_mem(vm, ptr, len);
-    if (!data) return NULL;
-    memcpy(small, data, len);
-    small[len] = '\0';
-    return small;
-}
-
-/* trace(kind, lineno, a, alen, b, blen): a line, call, return or exception
- * event of the user's code; a is the function or exception type, b the
- * exception message. */
-void Z_eryxZ_trace(struct Z_eryx_instance_t *ctx, u32 kind, u32 lineno, u32 a, u32 alen, u32 b,
-                   u32 blen) {
-    eryx_vm *vm = ctx->vm;
-    VM_IMPORT_ENTER(vm);
-    exec_state *exec = sandbox_exec_state(vm);
-    if (exec && kind <= ERYX_TRACE_EXCEPTION) {
-        eryx_trace_event event = {.kind = (eryx_trace_kind)kind, .lineno = (int)lineno};
-        char small_a[256], small_b[256], *heap_a = NULL, *heap_b = NULL;
-        const char *first =
-            kind == ERYX_TRACE_LINE
-                ? NULL
-                : guest_string_buffered(vm, a, alen, small_a, sizeof small_a, &heap_a);
-        if (kind == ERYX_TRACE_EXCEPTION) {
-            event.exc_type = first;
-            event.exc_message =
-                guest_string_buffered(vm, b, blen, small_b, sizeof small_b, &heap_b);
-        } else {
-            event.function = first;
-        }
-        if (kind == ERYX_TRACE_LINE || first) trace_emit(&exec->trace, exec->result, &event);
-        free(heap_a);
-        free(heap_b);
-    }
-    VM_IMPORT_RETURN_VOID(vm);
-}
-
-void trace_ring_flush(eryx_vm *vm) {
-    trace_ring *ring = (trace_ring *)vm_mem(vm, vm->trace_ring, sizeof *ring);
-    exec_state *exec = sandbox_exec_state(vm);
-    if (!ring || !exec) {
-        vm->trace_ring = 0;
-        return;
-    }
-    /* The guest is hostile: counts are clamped, names checked to lie in
-     * the text it filled. */
-    uint32_t count = ring->count, text_used = ring->text_used;
-    ring->count = ring->text_used = 0;
-    if (count > TRACE_RING_EVENTS) count = TRACE_RING_EVENTS;
-    if (text_used > TRACE_RING_TEXT) text_used = TRACE_RING_TEXT;
-    for (uint32_t i = 0; i < count; i++) {
-        trace_record record = ring->records[i];
-        if (record.kind < ERYX_TRACE_LINE || record.kind > ERYX_TRACE_RETURN) continue;
-        eryx_trace_event event = {.kind = (eryx_trace_kind)record.kind, .lineno = record.lineno};
-        if (record.kind != ERYX_TRACE_LINE) {
-            /* The name stays where it is: the guest waits meanwhile. */
-            if (record.text >= text_used || record.len >= text_used - record.text ||
-                ring->text[record.text + record.len] != '\0') {
-                continue;
-            }
-            event.function = ring->text + record.text;
-        }
-        trace_emit(&exec->trace, exec->result, &event);
-    }
-}
-
-/* trace_flush(ring): the events of the current ring are taken on entry, as
- * by every import; from now on the guest fills `ring` (0: none), emptied. */
-void Z_eryxZ_trace_flush(struct Z_eryx_instance_t *ctx, u32 ring) {
-    eryx_vm *vm = ctx->vm;
-    VM_IMPORT_ENTER(vm);
-    trace_ring *next = ring % 4 == 0 ? (trace_ring *)vm_mem(vm, ring, sizeof *next) : NULL;
-    vm->trace_ring = next && sandbox_exec_state(vm) ? ring : 0;
-    if (vm->trace_ring) next->count = next->text_used = 0;
-    VM_IMPORT_RETURN_VOID(vm);
-}
-
 /* callback_list(buf, cap) -> length of the JSON list; copied when it fits. */
 u32 Z_eryxZ_callback_list(struct Z_eryx_instance_t *ctx, u32 buf, u32 cap) {
     eryx_vm *vm = ctx->vm;
@@ -120,6 +37,21 @@ u32 Z_eryxZ_callback_list(struct Z_eryx_instance_t *ctx, u32 buf, u32 cap) {
     u32 len = (u32)strlen(json);
     if (len <= cap) vm_store(vm, buf, json, len);
     VM_IMPORT_RETURN(vm, len);
+}
+
+/* The callback_start event, once the invocation has its id and before its
+ * handler runs; a stop asked for meanwhile (step mode) refuses the call. */
+typedef struct {
+    eryx_vm *vm;
+    trace_run *trace;
+    eryx_trace_event event;
+} start_note;
+
+static bool note_start(void *arg, int32_t id) {
+    start_note *note = arg;
+    note->event.id = (uint32_t)id;
+    trace_now(note->trace, &note->event);
+    return !atomic_load(&note->vm->stop);
 }
 
 /* callback_start(name, nlen, args, alen, lineno) -> invocation id, or a
@@ -138,16 +70,16 @@ u32 Z_eryxZ_callback_start(struct Z_eryx_instance_t *ctx, u32 name, u32 nlen, u3
     }
     if (def) {
         char *args_copy = guest_string(vm, args, alen);
-        eryx_trace_event event = {.kind = ERYX_TRACE_CALLBACK_START,
-                                  .lineno = (int)lineno,
-                                  .name = def->name,
-                                  .args_json = args_copy};
-        if (args_copy) {
-            trace_emit(&exec->trace, exec->result, &event);
-            id = call_hub_start(exec->calls, def, args_copy, alen, (int)lineno);
-        } else {
-            id = CALL_STOPPING;
-        }
+        start_note note = {.vm = vm,
+                           .trace = exec->trace,
+                           .event = {.kind = ERYX_TRACE_CALLBACK_START,
+                                     .lineno = (int)lineno,
+                                     .name = def->name,
+                                     .args_json = args_copy,
+                                     .task = trace_ring_task(vm)}};
+        id = args_copy
+                 ? call_hub_start(exec->calls, def, args_copy, alen, (int)lineno, note_start, &note)
+                 : CALL_STOPPING;
         free(args_copy);
     }
     free(callee);
@@ -181,8 +113,9 @@ u32 Z_eryxZ_callback_next(struct Z_eryx_instance_t *ctx, u32 buf, u32 cap, u32 i
                                       .lineno = done.lineno,
                                       .name = done.name,
                                       .duration_ms = done.duration_ms,
-                                      .error = done.status == CALL_OK ? NULL : done.payload};
-            trace_emit(&exec->trace, exec->result, &event);
+                                      .error = done.status == CALL_OK ? NULL : done.payload,
+                                      .id = done.id};
+            trace_now(exec->trace, &event);
             len = (int64_t)done.len;
             free(done.payload);
             free(done.name);

@@ -3,8 +3,6 @@
  */
 #include "result.h"
 
-#include "trace.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +30,7 @@ void eryx_result_free(eryx_result *r) {
     free(r->error_message);
     free(r->error_traceback);
     free(r->internal_error);
-    for (size_t i = 0; i < r->trace_count; i++)
-        trace_event_clear(&r->trace[i]);
-    free(r->trace);
+    trace_store_free(&r->trace);
     free(r);
 }
 
@@ -154,11 +150,11 @@ uint64_t eryx_result_callback_invocations(const eryx_result *r) {
 }
 
 size_t eryx_result_trace_count(const eryx_result *r) {
-    return r ? r->trace_count : 0;
+    return r ? r->trace.count : 0;
 }
 
 const eryx_trace_event *eryx_result_trace_event(const eryx_result *r, size_t i) {
-    return r && i < r->trace_count ? &r->trace[i] : NULL;
+    return r ? trace_store_get(&r->trace, i) : NULL;
 }
 
 int eryx_result_session_reset(const eryx_result *r) {
@@ -166,7 +162,7 @@ int eryx_result_session_reset(const eryx_result *r) {
 }
 
 int eryx_result_trace_truncated(const eryx_result *r) {
-    return r && r->trace_dropped;
+    return r && r->trace.truncated;
 }
 
 const char *eryx_error_kind_name(eryx_error_kind kind) {
@@ -233,15 +229,7 @@ char *eryx_result_to_json(const eryx_result *r) {
     buf_printf(&b, ", \"stats\": {\"duration_ms\": %.3f", r->duration_ms);
     buf_printf(&b, ", \"peak_memory_bytes\": %llu, \"callback_invocations\": %llu}",
                (unsigned long long)r->peak_memory, (unsigned long long)r->callback_invocations);
-    if (r->trace_collected) {
-        buf_puts(&b, ", \"trace\": [");
-        for (size_t i = 0; i < r->trace_count; i++) {
-            if (i) buf_puts(&b, ", ");
-            trace_event_json(&b, &r->trace[i]);
-        }
-        buf_puts(&b, "]");
-        if (r->trace_dropped) buf_puts(&b, ", \"trace_truncated\": true");
-    }
+    trace_store_json(&b, &r->trace);
     if (r->session_reset) buf_puts(&b, ", \"session_reset\": true");
     buf_puts(&b, "}");
     return buf_take(&b);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "eryx.h"
+#include "trace_store.h"
 
 /* Fields the guest reports through the "eryx" import `report(key, ...)`.
  * src/guest/eryx_runtime.py uses the same numbers. */
@@ -28,10 +29,7 @@ struct eryx_result {
     int lineno, exit_code;
     double duration_ms;
     uint64_t peak_memory, callback_invocations;
-    eryx_trace_event *trace; /* collected events, strings owned */
-    size_t trace_count, trace_cap;
-    bool trace_collected; /* collection was on: JSON has "trace" */
-    bool trace_dropped;   /* out of memory while collecting */
+    trace_store trace; /* collected events */
     bool session_reset;
 };
 

@@ -134,7 +134,16 @@ eryx_status eryx_config_set_max_callbacks(eryx_config *config, uint32_t count) {
 eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *userdata,
                                   int collect) {
     if (!config) return ERYX_EINVAL;
-    config->trace = (trace_sink){.fn = fn, .userdata = userdata, .collect = collect != 0};
+    config->trace =
+        (trace_sink){.fn = fn, .userdata = userdata, .flags = collect ? ERYX_TRACE_COLLECT : 0};
+    return ERYX_OK;
+}
+
+eryx_status eryx_config_set_trace_bursts(eryx_config *config, eryx_trace_burst_fn fn,
+                                         void *userdata, unsigned flags) {
+    const unsigned known = ERYX_TRACE_COLLECT | ERYX_TRACE_STEP | ERYX_TRACE_TIMEOUT_RUNS;
+    if (!config || (flags & ~known) || (!fn && (flags & ERYX_TRACE_STEP))) return ERYX_EINVAL;
+    config->trace = (trace_sink){.burst = fn, .userdata = userdata, .flags = flags};
     return ERYX_OK;
 }
 
@@ -144,8 +153,11 @@ static void set_error(char *errbuf, size_t errlen, const char *msg) {
     if (errbuf && errlen) snprintf(errbuf, errlen, "%s", msg);
 }
 
-static void wake_calls(void *hub) {
-    call_hub_wake(hub);
+/* A stop was requested: wake a guest waiting for callbacks or paused. */
+static void wake_guest(void *arg) {
+    eryx_sandbox *sandbox = arg;
+    call_hub_wake(sandbox->calls);
+    step_wake(sandbox->step);
 }
 
 static eryx_status sandbox_create(const eryx_config *config, bool persistent, eryx_sandbox **out,
@@ -178,7 +190,7 @@ static eryx_status sandbox_create(const eryx_config *config, bool persistent, er
         return ERYX_ENOMEM;
     }
     eryx_config *c = &sandbox->config;
-    if (!(sandbox->calls = call_hub_new()) ||
+    if (!(sandbox->calls = call_hub_new()) || !(sandbox->step = step_new()) ||
         !(sandbox->callbacks_json = callback_set_json(&c->callbacks)) ||
         sandbox_config_fs(c) != ERYX_OK) {
         eryx_sandbox_free(sandbox);
@@ -213,8 +225,8 @@ static eryx_status sandbox_create(const eryx_config *config, bool persistent, er
         return ERYX_ENOMEM;
     }
     sandbox->vm->owner = sandbox;
-    sandbox->vm->on_interrupt = wake_calls;
-    sandbox->vm->on_interrupt_arg = sandbox->calls;
+    sandbox->vm->on_interrupt = wake_guest;
+    sandbox->vm->on_interrupt_arg = sandbox;
     *out = sandbox;
     return ERYX_OK;
 }
@@ -234,6 +246,8 @@ void eryx_sandbox_free(eryx_sandbox *sandbox) {
     vm_free(sandbox->vm);
     fs_ns_free(&sandbox->ns);
     call_hub_detach(sandbox->calls);
+    trace_run_free(&sandbox->trace);
+    step_free(sandbox->step);
     config_clear(&sandbox->config);
     free(sandbox->callbacks_json);
     free(sandbox);
@@ -382,6 +396,9 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
     case VM_STOP_CANCELLED:
         result_fail(r, ERYX_ERROR_CANCELLED, "execution cancelled");
         break;
+    case VM_STOP_TRACE:
+        result_fail(r, ERYX_ERROR_CANCELLED, "execution stopped by the trace handler");
+        break;
     case VM_STOP_OUTPUT:
         result_fail(r, ERYX_ERROR_OUTPUT, "output limit of %llu bytes reached",
                     (unsigned long long)sandbox->config.output_limit);
@@ -407,7 +424,7 @@ static trace_sink choose_trace(const eryx_config *c, const eryx_exec_options *op
     int choice = options ? options->trace : 0;
     if (choice < 0) return (trace_sink){0};
     trace_sink sink = c->trace;
-    if (choice > 0 && !sink.fn && !sink.collect) sink.collect = true;
+    if (choice > 0 && !trace_sink_on(&sink)) sink.flags |= ERYX_TRACE_COLLECT;
     return sink;
 }
 
@@ -418,14 +435,12 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     const eryx_config *c = &sandbox->config;
     sandbox->exec = (exec_state){
         .result = r,
-        .trace = choose_trace(c, options),
+        .trace = &sandbox->trace,
         .calls = sandbox->calls,
         .callbacks = &c->callbacks,
         .callbacks_json = sandbox->callbacks_json,
         .timeout_s = options && options->timeout > 0 ? options->timeout : c->timeout_s,
     };
-    r->trace_collected = sandbox->exec.trace.collect;
-    if (sandbox->exec.trace.fn || sandbox->exec.trace.collect) call->flags |= EXEC_TRACE;
     if (options && options->interactive) call->flags |= EXEC_INTERACTIVE;
     call->flags |= (int)(c->fs.npackages << EXEC_PACKAGES_SHIFT);
     sandbox->output_used = 0;
@@ -438,13 +453,25 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
 
     uint64_t start = monotonic_ns();
     double timeout_ns = sandbox->exec.timeout_s * 1e9;
-    if (timeout_ns > 0) watchdog_arm(vm, start + (uint64_t)timeout_ns);
+    uint64_t deadline = timeout_ns > 0 ? start + (uint64_t)timeout_ns : 0;
+    trace_sink sink = choose_trace(c, options);
+    r->trace.on = (sink.flags & ERYX_TRACE_COLLECT) != 0;
+    if (trace_sink_on(&sink)) {
+        if (trace_run_begin(&sandbox->trace, &sink, r->trace.on ? &r->trace : NULL, vm,
+                            sandbox->step, start, deadline))
+            call->flags |= EXEC_TRACE;
+        else
+            r->trace.truncated = true; /* no memory for it: untraced */
+    }
+    if (deadline) watchdog_arm(vm, deadline);
     vm_stop stop = vm_call(vm, run_code, call);
-    if (timeout_ns > 0) watchdog_disarm(vm);
+    if (deadline) watchdog_disarm(vm);
+    sandbox->trace.deadline_ns = 0; /* the last burst must not arm it again */
 
     if (c->output_fn) flush_held_output(sandbox);
     if (vm->trace_ring) trace_ring_flush(vm); /* what a stop cut short */
     vm->trace_ring = 0;
+    trace_run_end(&sandbox->trace);
     sandbox->running = false;
     r->callback_invocations = call_hub_end(sandbox->calls);
     r->peak_memory = (uint64_t)vm->peak_pages * VM_PAGE_SIZE;

@@ -8,13 +8,14 @@
 #include "calls.h"
 #include "fs.h"
 #include "result.h"
+#include "step.h"
 #include "trace.h"
 #include "vm.h"
 
 /* The state of the execution in progress on a vm. */
 typedef struct {
     eryx_result *result;
-    trace_sink trace;
+    trace_run *trace; /* the sandbox's; trace->on when tracing */
     call_hub *calls;
     const callback_set *callbacks;
     const char *callbacks_json; /* list_callbacks() as JSON */
@@ -55,6 +56,8 @@ struct eryx_sandbox {
     bool persistent;  /* a session: state kept between executions */
     bool dirty;       /* the vm ran code since it was last reset */
     atomic_bool busy; /* an execution or state operation is running */
+    trace_run trace;  /* trace delivery, buffers kept between executions */
+    step_state *step; /* a guest paused by a trace handler */
     /* The execution in progress. */
     exec_state exec;
     bool running;

@@ -1,102 +1,125 @@
 /*
- * trace.c - trace events to handlers, results and JSON.
+ * trace.c - bursts of trace events to the host's handler and the result
+ * (see trace.h).
  */
 #include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "result.h"
+#include "clock.h"
+#include "step.h"
+#include "trace_store.h"
+#include "vm.h"
+#include "watchdog.h"
 
-static const char *const kind_names[] = {
-    [ERYX_TRACE_LINE] = "line",
-    [ERYX_TRACE_CALL] = "call",
-    [ERYX_TRACE_RETURN] = "return",
-    [ERYX_TRACE_EXCEPTION] = "exception",
-    [ERYX_TRACE_CALLBACK_START] = "callback_start",
-    [ERYX_TRACE_CALLBACK_END] = "callback_end",
-};
+/* Room for the cut copies of one host event's strings: name and error at
+ * the bound, and the arguments as a JSON string of their cut text. */
+#define SCRATCH_BYTES (3 * (TRACE_TEXT_MAX + 1) + 6 * TRACE_TEXT_MAX + 3)
 
-static char *copy(const char *s) {
-    return s ? strdup(s) : NULL;
+bool trace_run_begin(trace_run *t, const trace_sink *sink, trace_store *store, eryx_vm *vm,
+                     step_state *step, uint64_t start_ns, uint64_t deadline_ns) {
+    if (!t->events) t->events = malloc(TRACE_RING_EVENTS * sizeof *t->events);
+    if (!t->text) t->text = malloc(TRACE_RING_TEXT);
+    if (!t->scratch) t->scratch = malloc(SCRATCH_BYTES);
+    if (!t->events || !t->text || !t->scratch) return false;
+    t->sink = *sink;
+    t->store = store;
+    t->vm = vm;
+    t->step = step;
+    t->start_ns = start_ns;
+    t->deadline_ns = deadline_ns;
+    t->anchor_stamp = trace_stamp();
+    t->anchor_ns = monotonic_ns();
+    t->last_us = 0;
+    t->count = 0;
+    t->on = true;
+    return true;
 }
 
-void trace_event_clear(eryx_trace_event *e) {
-    free((char *)e->function);
-    free((char *)e->exc_type);
-    free((char *)e->exc_message);
-    free((char *)e->name);
-    free((char *)e->args_json);
-    free((char *)e->error);
-    memset(e, 0, sizeof *e);
+void trace_run_end(trace_run *t) {
+    t->on = false;
+    t->store = NULL;
 }
 
-void trace_collect(eryx_result *r, const eryx_trace_event *e) {
-    if (r->trace_count >= ERYX_TRACE_COLLECT_MAX) {
-        r->trace_dropped = true; /* a guest must not fill the host's memory */
-        return;
+void trace_run_free(trace_run *t) {
+    free(t->events);
+    free(t->text);
+    free(t->scratch);
+    *t = (trace_run){0};
+}
+
+/* The handler of a burst, with the timeout held while it runs and while it
+ * keeps the guest paused, unless asked otherwise. */
+static eryx_trace_action call_handler(trace_run *t) {
+    const trace_sink *k = &t->sink;
+    if (!k->burst) {
+        for (size_t i = 0; i < t->count; i++)
+            k->fn(k->userdata, &t->events[i]);
+        return ERYX_TRACE_CONTINUE;
     }
-    if (r->trace_count == r->trace_cap) {
-        size_t cap = r->trace_cap ? r->trace_cap * 2 : 256;
-        eryx_trace_event *grown = realloc(r->trace, cap * sizeof *grown);
-        if (!grown) {
-            r->trace_dropped = true;
-            return;
-        }
-        r->trace = grown;
-        r->trace_cap = cap;
+    bool hold = t->deadline_ns && !(k->flags & ERYX_TRACE_TIMEOUT_RUNS);
+    uint64_t held_from = hold ? monotonic_ns() : 0;
+    if (hold) watchdog_disarm(t->vm);
+    step_enter(t->step);
+    eryx_trace_action action = k->burst(k->userdata, t->events, t->count);
+    action = step_leave(t->step, action, &t->vm->stop);
+    if (hold) {
+        t->deadline_ns += monotonic_ns() - held_from;
+        watchdog_arm(t->vm, t->deadline_ns);
     }
-    eryx_trace_event *c = &r->trace[r->trace_count++];
-    *c = (eryx_trace_event){
-        .kind = e->kind,
-        .lineno = e->lineno,
-        .function = copy(e->function),
-        .exc_type = copy(e->exc_type),
-        .exc_message = copy(e->exc_message),
-        .name = copy(e->name),
-        .args_json = copy(e->args_json),
-        .error = copy(e->error),
-        .duration_ms = e->duration_ms,
-    };
+    return action;
 }
 
-static void member(eryx_buf *b, const char *key, const char *value) {
-    buf_printf(b, ",\"%s\":", key);
-    buf_json_string(b, value ? value : "", value ? strlen(value) : 0);
+void trace_deliver(trace_run *t) {
+    if (!t->count) return;
+    eryx_trace_action action = t->sink.fn || t->sink.burst ? call_handler(t) : ERYX_TRACE_CONTINUE;
+    if (t->store) trace_store_add(t->store, t->events, t->count);
+    t->count = 0;
+    if (action == ERYX_TRACE_STOP) vm_request_stop(t->vm, VM_STOP_TRACE);
 }
 
-bool trace_event_json(eryx_buf *b, const eryx_trace_event *e) {
-    unsigned kind = (unsigned)e->kind;
-    const char *name = kind < sizeof kind_names / sizeof *kind_names ? kind_names[kind] : "line";
-    buf_printf(b, "{\"event\":\"%s\",\"lineno\":%d", name, e->lineno);
-    switch (e->kind) {
-    case ERYX_TRACE_LINE:
-        break;
-    case ERYX_TRACE_CALL:
-    case ERYX_TRACE_RETURN:
-        member(b, "function", e->function);
-        break;
-    case ERYX_TRACE_EXCEPTION:
-        member(b, "type", e->exc_type);
-        member(b, "message", e->exc_message);
-        break;
-    case ERYX_TRACE_CALLBACK_START:
-        member(b, "name", e->name);
-        /* args_json comes from the guest's json.dumps: valid JSON. */
-        buf_printf(b, ",\"args\":%s", e->args_json ? e->args_json : "{}");
-        break;
-    case ERYX_TRACE_CALLBACK_END:
-        member(b, "name", e->name);
-        buf_printf(b, ",\"duration_ms\":%.3f,\"error\":", e->duration_ms);
-        buf_json_string(b, e->error, e->error ? strlen(e->error) : 0);
-        break;
+/* s cut to the bound (abi.h) into *scratch, which moves past the copy. */
+static const char *cut(const char *s, char **scratch) {
+    if (!s) return NULL;
+    size_t len = strlen(s);
+    if (len <= TRACE_TEXT_MAX) return s;
+    size_t keep = trace_text_cut(s, len);
+    char *copy = *scratch;
+    memcpy(copy, s, keep);
+    memcpy(copy + keep, TRACE_TEXT_MARK, TRACE_TEXT_MARK_LEN + 1);
+    *scratch += keep + TRACE_TEXT_MARK_LEN + 1;
+    return copy;
+}
+
+/* Arguments past the bound: a JSON string of their cut text. */
+static const char *cut_json(const char *json, char **scratch) {
+    if (!json || strlen(json) <= TRACE_TEXT_MAX) return json;
+    const char *text = cut(json, scratch);
+    eryx_buf quoted = {0};
+    buf_json_string(&quoted, text, strlen(text));
+    if (quoted.failed || quoted.len > 6 * TRACE_TEXT_MAX + 2) {
+        buf_free(&quoted);
+        return "{}";
     }
-    return buf_puts(b, "}");
+    char *copy = *scratch;
+    memcpy(copy, quoted.data, quoted.len + 1);
+    *scratch += quoted.len + 1;
+    buf_free(&quoted);
+    return copy;
 }
 
-char *eryx_trace_event_to_json(const eryx_trace_event *event) {
-    if (!event) return NULL;
-    eryx_buf b = {0};
-    trace_event_json(&b, event);
-    return buf_take(&b);
+void trace_now(trace_run *t, const eryx_trace_event *event) {
+    eryx_trace_event *e = t->on ? trace_slot(t) : NULL;
+    if (!e) return;
+    *e = *event;
+    char *scratch = t->scratch;
+    e->function = cut(e->function, &scratch);
+    e->name = cut(e->name, &scratch);
+    e->error = cut(e->error, &scratch);
+    e->args_json = cut_json(e->args_json, &scratch);
+    double us = (double)(int64_t)(monotonic_ns() - t->start_ns) * 1e-3;
+    if (us < t->last_us) us = t->last_us;
+    t->last_us = e->t_us = us;
+    trace_deliver(t);
 }

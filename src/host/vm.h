@@ -51,6 +51,7 @@ typedef enum {
     VM_STOP_MEMORY,    /* the guest could not get memory it needed to go on */
     VM_STOP_OUTPUT,    /* the output cap was reached */
     VM_STOP_EXIT,      /* the guest called proc_exit */
+    VM_STOP_TRACE,     /* the trace handler asked for a stop (ERYX_TRACE_STOP) */
 } vm_stop;
 
 struct eryx_vm {
@@ -242,7 +243,7 @@ static inline bool vm_store_u64(eryx_vm *vm, uint32_t addr, uint64_t v) {
 /* ---- imports: entry and exit ---- */
 
 /* Hands the trace events waiting in the guest's ring (src/guest/abi.h) to
- * the host's trace sink (imports.c). */
+ * the host's trace handler (trace_ring.c). */
 void trace_ring_flush(eryx_vm *vm);
 
 /* Every import body starts with VM_IMPORT_ENTER and leaves through
