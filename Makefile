@@ -52,6 +52,67 @@ $(B)/deps/.stamp: scripts/setup-deps.sh
 	touch $@
 deps: $(B)/deps/.stamp
 
+# ---- 2a. C libraries of the guest's modules ----
+# zlib, bzip2, liblzma and SQLite from Debian's orig tarballs, compiled with
+# CPython's compiler and optimization into static libraries under
+# $(WASI_LIBS)/{include,lib}, for zlib, _bz2, _lzma and _sqlite3. Each is its
+# own cached step: only its tarball (and for SQLite our port file) rebuilds it.
+WASI_LIBS := $(B)/wasi-libs
+WASI_LIB_CFLAGS := -O2 -DNDEBUG
+WASI_LIB_STAMPS := $(foreach l,zlib bzip2 xz sqlite,$(WASI_LIBS)/$(l).stamp)
+unpack = rm -rf $(WASI_LIBS)/$(1) && mkdir -p $(WASI_LIBS)/$(1) $(WASI_LIBS)/include $(WASI_LIBS)/lib && \
+	tar -xf $$(ls $(B)/deps/$(2)_*.orig.tar.* | head -n1) -C $(WASI_LIBS)/$(1) --strip-components=1
+
+$(WASI_LIBS)/zlib.stamp: | $(B)/deps/.stamp
+	$(call unpack,zlib,zlib)
+	cd $(WASI_LIBS)/zlib && for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite \
+	  infback inffast inflate inftrees trees uncompr zutil; do \
+	  $(WASM_CC) $(WASI_LIB_CFLAGS) -DHAVE_UNISTD_H -c $$f.c -o $$f.o || exit 1; done && \
+	  rm -f ../lib/libz.a && llvm-ar-19 rcs ../lib/libz.a *.o && cp zlib.h zconf.h ../include/
+	touch $@
+
+$(WASI_LIBS)/bzip2.stamp: | $(B)/deps/.stamp
+	$(call unpack,bzip2,bzip2)
+	cd $(WASI_LIBS)/bzip2 && for f in blocksort huffman crctable randtable compress decompress bzlib; do \
+	  $(WASM_CC) $(WASI_LIB_CFLAGS) -c $$f.c -o $$f.o || exit 1; done && \
+	  rm -f ../lib/libbz2.a && llvm-ar-19 rcs ../lib/libbz2.a *.o && cp bzlib.h ../include/
+	touch $@
+
+# liblzma without threads; liblzma_wasi.h says what WASI lacks for it.
+$(WASI_LIBS)/xz.stamp: src/guest/liblzma_wasi.h | $(B)/deps/.stamp
+	$(call unpack,xz,xz-utils)
+	cd $(WASI_LIBS)/xz && ./configure -q --host=wasm32-unknown-wasi --build=$$(build-aux/config.guess) \
+	  --disable-shared --enable-static --enable-threads=no --disable-xz --disable-xzdec \
+	  --disable-lzmadec --disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc \
+	  --disable-nls CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 \
+	  CFLAGS="$(WASI_LIB_CFLAGS) -D_WASI_EMULATED_SIGNAL -include $(CURDIR)/src/guest/liblzma_wasi.h" \
+	  > configure.log && $(MAKE) -s -C src/liblzma > make.log 2>&1 && \
+	  cp src/liblzma/.libs/liblzma.a ../lib/ && cp -r src/liblzma/api/lzma.h src/liblzma/api/lzma ../include/
+	touch $@
+
+# SQLite: the amalgamation is generated on the build machine (tclsh), then
+# compiled through our port file; src/guest/sqlite_wasi.c documents the
+# options, the locking and what the port changes.
+SQLITE_FLAGS := -D_WASI_EMULATED_GETPID -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+	-DSQLITE_OMIT_WAL -DSQLITE_MAX_MMAP_SIZE=0 -DSQLITE_TEMP_STORE=2 \
+	-DSQLITE_EXTRA_INIT=eryx_sqlite_init
+$(WASI_LIBS)/sqlite.stamp: src/guest/sqlite_wasi.c | $(B)/deps/.stamp
+	$(call unpack,sqlite,sqlite3)
+	cd $(WASI_LIBS)/sqlite && ./configure -q --disable-tcl --disable-readline > configure.log && \
+	  $(MAKE) -s sqlite3.c > make.log 2>&1
+	$(WASM_CC) $(WASI_LIB_CFLAGS) $(SQLITE_FLAGS) -I$(WASI_LIBS)/sqlite -c src/guest/sqlite_wasi.c \
+	  -o $(WASI_LIBS)/sqlite/sqlite3.o
+	rm -f $(WASI_LIBS)/lib/libsqlite3.a && llvm-ar-19 rcs $(WASI_LIBS)/lib/libsqlite3.a $(WASI_LIBS)/sqlite/sqlite3.o
+	cp $(WASI_LIBS)/sqlite/sqlite3.h $(WASI_LIBS)/include/
+	touch $@
+
+WASI_LIB_ARCHIVES := $(foreach l,z bz2 lzma sqlite3,$(WASI_LIBS)/lib/lib$(l).a)
+# How CPython's configure finds them (it takes these variables as given).
+WASI_LIB_VARS := $(foreach v,ZLIB:z BZIP2:bz2 LIBLZMA:lzma LIBSQLITE3:sqlite3,\
+	$(word 1,$(subst :, ,$(v)))_CFLAGS="-I$(CURDIR)/$(WASI_LIBS)/include" \
+	$(word 1,$(subst :, ,$(v)))_LIBS="-L$(CURDIR)/$(WASI_LIBS)/lib -l$(word 2,$(subst :, ,$(v))) \
+	-lwasi-emulated-getpid -lm")
+
 # ---- 2. CPython for wasm32-wasi ----
 # The source depends on the tarball being there, not on when the deps were
 # last checked: editing the set-up script must not rebuild CPython.
@@ -63,14 +124,14 @@ $(CPY_SRC)/.stamp: $(CPY_PATCHES) | $(B)/deps/.stamp
 	for p in $(CPY_PATCHES); do patch -s -p1 -d $(CPY_SRC) < $$p || exit 1; done
 	touch $(CPY_SRC)/Modules/Setup.local $@
 
-$(CPY)/Makefile: $(CPY_SRC)/.stamp
+$(CPY)/Makefile: $(CPY_SRC)/.stamp $(WASI_LIB_STAMPS)
 	rm -rf $(CPY) && mkdir -p $(CPY)
 	cd $(CPY) && CONFIG_SITE=$(CURDIR)/$(CPY_SRC)/Tools/wasm/config.site-wasm32-wasi \
 	  PKG_CONFIG_LIBDIR=/nonexistent \
 	  $(CURDIR)/$(CPY_SRC)/configure -q --host=wasm32-unknown-wasi \
 	  --build=$$($(CURDIR)/$(CPY_SRC)/config.guess) --with-build-python=$(PY) \
 	  --disable-test-modules --without-ensurepip \
-	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" > configure.log
+	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" $(WASI_LIB_VARS) > configure.log
 
 # sysconfig's data (pybuilddir.txt makes it) is what sysconfig, and so pydoc
 # and help(), read about the build.
@@ -86,8 +147,8 @@ $(B)/guest/runtime.o: src/guest/runtime.c src/guest/abi.h $(CPY_LIBS)
 	@mkdir -p $(@D)
 	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
 
-$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS)
-	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $^ \
+$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS) $(WASI_LIB_STAMPS)
+	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
 	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
 	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
 	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
