@@ -176,6 +176,7 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
 # ---- 5. standard library image ----
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
 	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py \
+	  --tzdata /usr/share/zoneinfo \
 	  --extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
 
 # Embeds build/NAME.img as the read-only symbols NAME_blob and NAME_blob_size.
@@ -274,7 +275,7 @@ $(B)/tests/unit_json: tests/unit_json.c tests/check.h src/host/json.c src/host/j
 
 $(B)/tests/unit_vfs: tests/unit_vfs.c src/host/vfs.c src/host/vfs.h
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_vfs.c src/host/vfs.c
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_vfs.c src/host/vfs.c -lz -lpthread
 
 # Host code under sanitizers (the generated guest is not instrumented).
 ASAN := $(B)/asan
