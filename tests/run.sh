@@ -41,6 +41,7 @@ suite "callbacks and tracing, host code under ASan+UBSan" env \
     build/asan/test_callbacks
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
+suite "sqlite3 on a file across a session" /usr/bin/python3.11 tests/test_sqlite_session.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
 

@@ -14,6 +14,10 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ERYX = os.environ.get("ERYX", os.path.join(ROOT, "build", "bin", "eryx"))
 NATIVE = "/usr/bin/python3.11"
+# Programs that need a writable filesystem in the guest (/tmp). Skipped, and
+# listed as skipped, until FILES_READY is set when that filesystem is merged.
+NEEDS_FILES = {"sqlite3_files.py"}
+FILES_READY = False
 
 
 def run(argv):
@@ -28,6 +32,9 @@ def main():
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "corpus", "*.py"))):
         name = os.path.basename(path)
         if pattern not in name:
+            continue
+        if name in NEEDS_FILES and not FILES_READY:
+            print("skip %s (needs the writable filesystem)" % name)
             continue
         native = run([NATIVE, "-I", path])
         sandbox = run([ERYX, "run", path])

@@ -110,20 +110,24 @@ def add_module(files, rel_py, host_path, stdlib_dir):
 
 
 def add_tzdata(files, tz_dir):
-    """Adds every regular file of tz_dir (links followed inside it) under
-    ZONEINFO_DIR; `localtime` is UTC (the guest's local time)."""
+    """Adds every file of tz_dir under ZONEINFO_DIR, following links that stay
+    inside it (posix/ is a directory of links); `localtime` is UTC (the guest's
+    local time), never the host's."""
     tz_dir = tz_dir.resolve()
-    for root, dirs, names in os.walk(tz_dir, followlinks=False):
-        dirs.sort()
-        for name in sorted(names + [d for d in dirs if (Path(root) / d).is_symlink()]):
+
+    def inside(path):
+        real = path.resolve()
+        return real == tz_dir or tz_dir in real.parents
+
+    for root, dirs, names in os.walk(tz_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if inside(Path(root) / d))
+        for name in sorted(names):
             host = Path(root) / name
             rel = host.relative_to(tz_dir).as_posix()
             if rel == "localtime":
                 host = tz_dir / "Etc/UTC"
-            target = host.resolve()
-            if not target.is_file() or tz_dir not in target.parents:
-                continue  # a link out of the tree, or to a directory
-            files[f"{ZONEINFO_DIR}/{rel}"] = target.read_bytes()
+            if host.is_file() and inside(host):
+                files[f"{ZONEINFO_DIR}/{rel}"] = host.read_bytes()
     if f"{ZONEINFO_DIR}/Europe/Paris" not in files:
         sys.exit(f"pack_stdlib: {tz_dir} holds no IANA time zones")
 

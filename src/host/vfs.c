@@ -86,13 +86,13 @@ static void fail(vfs_builder *b, const char *fmt, ...) {
  * makes "a/b" sort before "a!" and "ab", as the components "a" < "a!" do.
  * Names never contain NUL, so the mapping is unambiguous. */
 static int path_cmp(const char *a, size_t al, const char *b, size_t bl) {
-    size_t n = al < bl ? al : bl;
-    for (size_t i = 0; i < n; i++) {
-        unsigned ca = a[i] == '/' ? 0u : (unsigned char)a[i];
-        unsigned cb = b[i] == '/' ? 0u : (unsigned char)b[i];
-        if (ca != cb) return ca < cb ? -1 : 1;
-    }
-    return (al > bl) - (al < bl);
+    size_t n = al < bl ? al : bl, i = 0;
+    while (i < n && a[i] == b[i]) /* the first difference decides */
+        i++;
+    if (i == n) return (al > bl) - (al < bl);
+    unsigned ca = a[i] == '/' ? 0u : (unsigned char)a[i];
+    unsigned cb = b[i] == '/' ? 0u : (unsigned char)b[i];
+    return ca < cb ? -1 : 1;
 }
 
 static int item_cmp(const void *pa, const void *pb) {
@@ -195,18 +195,30 @@ static void add_item(vfs_builder *b, const char *path, size_t len, uint32_t dept
     b->items[b->nitems++] = (vfs_item){path, (uint32_t)len, depth, entry, kind};
 }
 
-/* One item per entry and per directory on its path (duplicates merged later). */
+/* One item per entry and per directory on its path (duplicates merged later).
+ * A directory that is also on the previous entry's path was added for it:
+ * with entries sorted by path (as tools/pack_stdlib.py writes them) each
+ * directory is added about once, which keeps the sort small. */
 static void collect_items(vfs_builder *b) {
     size_t off = b->paths_start;
+    const char *prev = "";
+    uint32_t prev_len = 0;
     add_item(b, "", 0, 0, NO_ENTRY, VFS_DIR);
     for (uint32_t i = 0; i < b->count; i++) {
         const uint8_t *e = b->blob + VFS_HEADER_SIZE + (size_t)i * VFS_ENTRY_SIZE;
         const char *path = (const char *)b->blob + off;
-        uint32_t plen = rd32(e + 4), depth = 1;
-        for (uint32_t j = 0; j < plen; j++)
-            if (path[j] == '/') add_item(b, path, j, depth++, NO_ENTRY, VFS_DIR);
+        uint32_t plen = rd32(e + 4), depth = 1, common = 0;
+        while (common < plen && common < prev_len && path[common] == prev[common])
+            common++;
+        for (uint32_t j = 0; j < plen; j++) {
+            if (path[j] != '/') continue;
+            if (j >= common) add_item(b, path, j, depth, NO_ENTRY, VFS_DIR);
+            depth++;
+        }
         uint8_t kind = rd32(e) == VFS_DIR ? VFS_DIR : VFS_FILE;
         add_item(b, path, plen, depth, i, kind);
+        prev = path;
+        prev_len = plen;
         off += plen;
     }
 }
