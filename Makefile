@@ -7,6 +7,7 @@
 #   make test-sanitize   host code under AddressSanitizer + UBSan: API, callback and trace tests
 #   make bench      benchmarks against native python3.11
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 600) each
+#   make test-cpython   CPython's own Lib/test modules in the sandbox and natively
 #   make install PREFIX=DIR
 
 PREFIX ?= /usr/local
@@ -41,7 +42,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
-.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format
+.PHONY: all deps demo test test-cpython test-sanitize bench fuzz install clean format check-format
 .DELETE_ON_ERROR:
 
 all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
@@ -174,19 +175,23 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
 
 # ---- 5. standard library image ----
+STDLIB_PACK = $(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ \
+	--extra _eryx_runtime.py=src/guest/eryx_runtime.py --tzdata /usr/share/zoneinfo \
+	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
-	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py \
-	  --tzdata /usr/share/zoneinfo \
-	  --extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
+	$(STDLIB_PACK)
 
-# Embeds build/NAME.img as the read-only symbols NAME_blob and NAME_blob_size.
-$(B)/host/%_blob.o: $(B)/%.img
+# Embeds $< as the read-only symbols $(1)_blob and $(1)_blob_size.
+define embed_blob
 	@mkdir -p $(@D)
 	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 4096' \
-	  '.globl $*_blob' '.hidden $*_blob' '$*_blob:' '.incbin "$(CURDIR)/$<"' '$*_blob_end:' \
-	  '.balign 8' '.globl $*_blob_size' '.hidden $*_blob_size' \
-	  '$*_blob_size: .quad $*_blob_end - $*_blob' > $(B)/host/$*_blob.S
-	$(HOST_CC) -c $(B)/host/$*_blob.S -o $@
+	  '.globl $(1)_blob' '.hidden $(1)_blob' '$(1)_blob:' '.incbin "$(CURDIR)/$<"' '$(1)_blob_end:' \
+	  '.balign 8' '.globl $(1)_blob_size' '.hidden $(1)_blob_size' \
+	  '$(1)_blob_size: .quad $(1)_blob_end - $(1)_blob' > $(@:.o=.S)
+	$(HOST_CC) -c $(@:.o=.S) -o $@
+endef
+$(B)/host/%_blob.o: $(B)/%.img
+	$(call embed_blob,$*)
 
 LIB_DATA_OBJS := $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(B)/host/build_id.o
 
@@ -244,6 +249,24 @@ $(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
 	  $(B)/lib/liberyx.a $(LIB_LDLIBS)
+
+# ---- CPython's own tests (test-only; see tests/cpython_tests.py) ----
+# The CLI linked with an image that also holds Lib/test: never shipped.
+$(B)/test/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
+	@mkdir -p $(@D)
+	$(STDLIB_PACK) --tests
+
+$(B)/test/stdlib_blob.o: $(B)/test/stdlib.img
+	$(call embed_blob,stdlib)
+
+$(B)/test/eryx: $(CLI_SRCS) $(HOST_OBJS) $(B)/test/stdlib_blob.o $(B)/host/image_blob.o \
+		$(B)/host/build_id.o $(GEN_OBJS)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ \
+	  $(filter-out src/host/json.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
+
+test-cpython: deps
+	$(MAKE) all $(B)/test/eryx
+	$(PY) tests/cpython_tests.py
 
 # ---- demo, tests, benchmarks ----
 demo: deps
@@ -345,5 +368,5 @@ check-format:
 	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
-	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
+	rm -rf $(B)/host $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/test $(B)/bench $(B)/tools $(B)/guest $(GEN) \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img

@@ -230,7 +230,7 @@ def isolation_from_cli():
     env = dict(os.environ, ERYX_SECRET="s3cret")
     p = subprocess.run([ERYX, "run", "-c", code], capture_output=True, env=env, timeout=60)
     expect_eq(p.returncode, 0, "status")
-    expect_eq(p.stdout.decode(), "['lib']\n{}\nFileNotFoundError\n", "output")
+    expect_eq(p.stdout.decode(), "['lib', 'usr']\n{}\nFileNotFoundError\n", "output")
 
 
 # ---- streaming output (without --json) ----
