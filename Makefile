@@ -8,6 +8,7 @@
 #   make bench      benchmarks against native python3.11
 #   make python     the Python package into build/python (python/)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS (default 600) each
+#   make test-cpython   CPython's own Lib/test modules in the sandbox and natively
 #   make install PREFIX=DIR
 
 PREFIX ?= /usr/local
@@ -42,8 +43,8 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
 GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 
-.PHONY: all deps demo test test-sanitize bench fuzz install clean format check-format python \
-	mcp-client
+.PHONY: all deps demo test test-cpython test-sanitize bench fuzz install clean format check-format \
+	python mcp-client
 .DELETE_ON_ERROR:
 
 all: $(B)/bin/eryx $(B)/lib/liberyx.a $(B)/lib/liberyx.so
@@ -53,6 +54,67 @@ $(B)/deps/.stamp: scripts/setup-deps.sh
 	./scripts/setup-deps.sh
 	touch $@
 deps: $(B)/deps/.stamp
+
+# ---- 2a. C libraries of the guest's modules ----
+# zlib, bzip2, liblzma and SQLite from Debian's orig tarballs, compiled with
+# CPython's compiler and optimization into static libraries under
+# $(WASI_LIBS)/{include,lib}, for zlib, _bz2, _lzma and _sqlite3. Each is its
+# own cached step: only its tarball (and for SQLite our port file) rebuilds it.
+WASI_LIBS := $(B)/wasi-libs
+WASI_LIB_CFLAGS := -O2 -DNDEBUG
+WASI_LIB_STAMPS := $(foreach l,zlib bzip2 xz sqlite,$(WASI_LIBS)/$(l).stamp)
+unpack = rm -rf $(WASI_LIBS)/$(1) && mkdir -p $(WASI_LIBS)/$(1) $(WASI_LIBS)/include $(WASI_LIBS)/lib && \
+	tar -xf $$(ls $(B)/deps/$(2)_*.orig.tar.* | head -n1) -C $(WASI_LIBS)/$(1) --strip-components=1
+
+$(WASI_LIBS)/zlib.stamp: | $(B)/deps/.stamp
+	$(call unpack,zlib,zlib)
+	cd $(WASI_LIBS)/zlib && for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite \
+	  infback inffast inflate inftrees trees uncompr zutil; do \
+	  $(WASM_CC) $(WASI_LIB_CFLAGS) -DHAVE_UNISTD_H -c $$f.c -o $$f.o || exit 1; done && \
+	  rm -f ../lib/libz.a && llvm-ar-19 rcs ../lib/libz.a *.o && cp zlib.h zconf.h ../include/
+	touch $@
+
+$(WASI_LIBS)/bzip2.stamp: | $(B)/deps/.stamp
+	$(call unpack,bzip2,bzip2)
+	cd $(WASI_LIBS)/bzip2 && for f in blocksort huffman crctable randtable compress decompress bzlib; do \
+	  $(WASM_CC) $(WASI_LIB_CFLAGS) -c $$f.c -o $$f.o || exit 1; done && \
+	  rm -f ../lib/libbz2.a && llvm-ar-19 rcs ../lib/libbz2.a *.o && cp bzlib.h ../include/
+	touch $@
+
+# liblzma without threads; liblzma_wasi.h says what WASI lacks for it.
+$(WASI_LIBS)/xz.stamp: src/guest/liblzma_wasi.h | $(B)/deps/.stamp
+	$(call unpack,xz,xz-utils)
+	cd $(WASI_LIBS)/xz && ./configure -q --host=wasm32-unknown-wasi --build=$$(build-aux/config.guess) \
+	  --disable-shared --enable-static --enable-threads=no --disable-xz --disable-xzdec \
+	  --disable-lzmadec --disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc \
+	  --disable-nls CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 \
+	  CFLAGS="$(WASI_LIB_CFLAGS) -D_WASI_EMULATED_SIGNAL -include $(CURDIR)/src/guest/liblzma_wasi.h" \
+	  > configure.log && $(MAKE) -s -C src/liblzma > make.log 2>&1 && \
+	  cp src/liblzma/.libs/liblzma.a ../lib/ && cp -r src/liblzma/api/lzma.h src/liblzma/api/lzma ../include/
+	touch $@
+
+# SQLite: the amalgamation is generated on the build machine (tclsh), then
+# compiled through our port file; src/guest/sqlite_wasi.c documents the
+# options, the locking and what the port changes.
+SQLITE_FLAGS := -D_WASI_EMULATED_GETPID -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+	-DSQLITE_OMIT_WAL -DSQLITE_MAX_MMAP_SIZE=0 -DSQLITE_TEMP_STORE=2 \
+	-DSQLITE_EXTRA_INIT=eryx_sqlite_init
+$(WASI_LIBS)/sqlite.stamp: src/guest/sqlite_wasi.c | $(B)/deps/.stamp
+	$(call unpack,sqlite,sqlite3)
+	cd $(WASI_LIBS)/sqlite && ./configure -q --disable-tcl --disable-readline > configure.log && \
+	  $(MAKE) -s sqlite3.c > make.log 2>&1
+	$(WASM_CC) $(WASI_LIB_CFLAGS) $(SQLITE_FLAGS) -I$(WASI_LIBS)/sqlite -c src/guest/sqlite_wasi.c \
+	  -o $(WASI_LIBS)/sqlite/sqlite3.o
+	rm -f $(WASI_LIBS)/lib/libsqlite3.a && llvm-ar-19 rcs $(WASI_LIBS)/lib/libsqlite3.a $(WASI_LIBS)/sqlite/sqlite3.o
+	cp $(WASI_LIBS)/sqlite/sqlite3.h $(WASI_LIBS)/include/
+	touch $@
+
+WASI_LIB_ARCHIVES := $(foreach l,z bz2 lzma sqlite3,$(WASI_LIBS)/lib/lib$(l).a)
+# How CPython's configure finds them (it takes these variables as given).
+WASI_LIB_VARS := $(foreach v,ZLIB:z BZIP2:bz2 LIBLZMA:lzma LIBSQLITE3:sqlite3,\
+	$(word 1,$(subst :, ,$(v)))_CFLAGS="-I$(CURDIR)/$(WASI_LIBS)/include" \
+	$(word 1,$(subst :, ,$(v)))_LIBS="-L$(CURDIR)/$(WASI_LIBS)/lib -l$(word 2,$(subst :, ,$(v))) \
+	-lwasi-emulated-getpid -lm")
 
 # ---- 2. CPython for wasm32-wasi ----
 # The source depends on the tarball being there, not on when the deps were
@@ -65,14 +127,14 @@ $(CPY_SRC)/.stamp: $(CPY_PATCHES) | $(B)/deps/.stamp
 	for p in $(CPY_PATCHES); do patch -s -p1 -d $(CPY_SRC) < $$p || exit 1; done
 	touch $(CPY_SRC)/Modules/Setup.local $@
 
-$(CPY)/Makefile: $(CPY_SRC)/.stamp
+$(CPY)/Makefile: $(CPY_SRC)/.stamp $(WASI_LIB_STAMPS)
 	rm -rf $(CPY) && mkdir -p $(CPY)
 	cd $(CPY) && CONFIG_SITE=$(CURDIR)/$(CPY_SRC)/Tools/wasm/config.site-wasm32-wasi \
 	  PKG_CONFIG_LIBDIR=/nonexistent \
 	  $(CURDIR)/$(CPY_SRC)/configure -q --host=wasm32-unknown-wasi \
 	  --build=$$($(CURDIR)/$(CPY_SRC)/config.guess) --with-build-python=$(PY) \
 	  --disable-test-modules --without-ensurepip \
-	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" > configure.log
+	  CC="$(WASM_CC)" AR=llvm-ar-19 RANLIB=llvm-ranlib-19 OPT="-DNDEBUG -O2" $(WASI_LIB_VARS) > configure.log
 
 # sysconfig's data (pybuilddir.txt makes it) is what sysconfig, and so pydoc
 # and help(), read about the build.
@@ -88,8 +150,8 @@ $(B)/guest/runtime.o: src/guest/runtime.c src/guest/abi.h $(CPY_LIBS)
 	@mkdir -p $(@D)
 	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
 
-$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS)
-	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $^ \
+$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS) $(WASI_LIB_STAMPS)
+	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
 	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
 	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
 	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
@@ -115,18 +177,23 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
 
 # ---- 5. standard library image ----
+STDLIB_PACK = $(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ \
+	--extra _eryx_runtime.py=src/guest/eryx_runtime.py --tzdata /usr/share/zoneinfo \
+	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
-	$(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ --extra _eryx_runtime.py=src/guest/eryx_runtime.py \
-	  --extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
+	$(STDLIB_PACK)
 
-# Embeds build/NAME.img as the read-only symbols NAME_blob and NAME_blob_size.
-$(B)/host/%_blob.o: $(B)/%.img
+# Embeds $< as the read-only symbols $(1)_blob and $(1)_blob_size.
+define embed_blob
 	@mkdir -p $(@D)
 	printf '%s\n' '.section .note.GNU-stack,"",@progbits' '.section .rodata' '.balign 4096' \
-	  '.globl $*_blob' '.hidden $*_blob' '$*_blob:' '.incbin "$(CURDIR)/$<"' '$*_blob_end:' \
-	  '.balign 8' '.globl $*_blob_size' '.hidden $*_blob_size' \
-	  '$*_blob_size: .quad $*_blob_end - $*_blob' > $(B)/host/$*_blob.S
-	$(HOST_CC) -c $(B)/host/$*_blob.S -o $@
+	  '.globl $(1)_blob' '.hidden $(1)_blob' '$(1)_blob:' '.incbin "$(CURDIR)/$<"' '$(1)_blob_end:' \
+	  '.balign 8' '.globl $(1)_blob_size' '.hidden $(1)_blob_size' \
+	  '$(1)_blob_size: .quad $(1)_blob_end - $(1)_blob' > $(@:.o=.S)
+	$(HOST_CC) -c $(@:.o=.S) -o $@
+endef
+$(B)/host/%_blob.o: $(B)/%.img
+	$(call embed_blob,$*)
 
 LIB_DATA_OBJS := $(B)/host/stdlib_blob.o $(B)/host/image_blob.o $(B)/host/build_id.o
 
@@ -212,6 +279,24 @@ $(PY_PACKAGE): $(PY_PACKAGE_SRCS) include/eryx.h $(B)/lib/liberyx.a
 	touch $@
 python: $(PY_PACKAGE)
 
+# ---- CPython's own tests (test-only; see tests/cpython_tests.py) ----
+# The CLI linked with an image that also holds Lib/test: never shipped.
+$(B)/test/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
+	@mkdir -p $(@D)
+	$(STDLIB_PACK) --tests
+
+$(B)/test/stdlib_blob.o: $(B)/test/stdlib.img
+	$(call embed_blob,stdlib)
+
+$(B)/test/eryx: $(CLI_SRCS) $(HOST_OBJS) $(B)/test/stdlib_blob.o $(B)/host/image_blob.o \
+		$(B)/host/build_id.o $(GEN_OBJS)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ \
+	  $(filter-out src/host/json.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
+
+test-cpython: deps
+	$(MAKE) all $(B)/test/eryx
+	$(PY) tests/cpython_tests.py
+
 # ---- demo, tests, benchmarks ----
 demo: deps
 	$(MAKE) all
@@ -250,7 +335,7 @@ $(B)/tests/unit_json: tests/unit_json.c tests/check.h src/host/json.c src/host/j
 
 $(B)/tests/unit_vfs: tests/unit_vfs.c src/host/vfs.c src/host/vfs.h
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_vfs.c src/host/vfs.c
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fsanitize=address,undefined -Isrc/host -o $@ tests/unit_vfs.c src/host/vfs.c -lz -lpthread
 
 # Host code under sanitizers (the generated guest is not instrumented).
 ASAN := $(B)/asan
@@ -329,6 +414,6 @@ check-format:
 	clang-format-19 --dry-run -Werror $(FORMATTED)
 
 clean:
-	rm -rf $(B)/host $(B)/cli $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/bench $(B)/tools $(B)/guest $(GEN) \
-	  $(B)/python $(B)/python-build \
+	rm -rf $(B)/host $(B)/cli $(B)/asan $(B)/fuzz $(B)/lib $(B)/bin $(B)/tests $(B)/test $(B)/bench $(B)/tools \
+	  $(B)/guest $(GEN) $(B)/python $(B)/python-build \
 	  $(PGO) $(B)/stdlib.img $(B)/image.img

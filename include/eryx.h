@@ -279,17 +279,16 @@ size_t eryx_trace_event_format(const eryx_trace_event *event, char *buf, size_t 
 
 /* ---- files ----
  *
- * The guest sees one filesystem. The standard library is at /lib,
- * read-only. Everything else is an in-memory tree held by the host outside
- * the guest's linear memory: writable /tmp and /data (the working
- * directory), and whatever the host puts there (eryx_config_add_file).
- * Every execution of a stateless sandbox starts with the tree as
- * configured; a session keeps its files between executions, eryx_sandbox_
- * reset returns them to the configured state, and snapshots hold them.
- * Files behave as on Linux (renames, hard and symbolic links inside the
- * tree, O_EXCL, O_APPEND, truncation, sparse files, stat sizes, times and
- * inode numbers). WASI preview1 has no permission bits: the guest's
- * st_mode carries the file type only, and chmod changes nothing.
+ * The guest sees one filesystem. The standard library is at /lib and the
+ * IANA time zone data at /usr/share/zoneinfo, both read-only and part of
+ * the library itself (no host file is read). Everything else is an in-memory tree held by the host
+ * outside the guest's linear memory: writable /tmp and /data (the working directory), and whatever
+ * the host puts there (eryx_config_add_file). Every execution of a stateless sandbox starts with
+ * the tree as configured; a session keeps its files between executions, eryx_sandbox_ reset returns
+ * them to the configured state, and snapshots hold them. Files behave as on Linux (renames, hard
+ * and symbolic links inside the tree, O_EXCL, O_APPEND, truncation, sparse files, stat sizes, times
+ * and inode numbers). WASI preview1 has no permission bits: the guest's st_mode carries the file
+ * type only, and chmod changes nothing.
  *
  * Guest paths given to these functions are absolute ("/data/in.csv"),
  * at most 4096 bytes, without "." or ".." components; repeated and
@@ -323,8 +322,8 @@ eryx_status eryx_config_add_file(eryx_config *config, const char *guest_path, co
  * host path. The directory is opened now: renaming it later changes
  * nothing. ERYX_EINVAL (message in errbuf) for NULL, a host_dir that does
  * not exist or is not a directory, a kernel without openat2 (fail closed),
- * a guest_dir that is not absolute, is "/", is or is under /lib or
- * /packages, is already a mount, or is inside or above another mount. */
+ * a guest_dir that is not absolute, is "/", is or is under /lib,
+ * /usr/share/zoneinfo or /packages, is already a mount, or is inside or above another mount. */
 eryx_status eryx_config_add_volume(eryx_config *config, const char *host_dir, const char *guest_dir,
                                    int read_only, char *errbuf, size_t errlen);
 

@@ -1,11 +1,15 @@
 #!/bin/sh
 # Installs every build dependency from Debian's repositories and fetches the
-# CPython 3.11 source (orig tarball) into build/deps. Idempotent; needs root
-# only when something is missing.
+# sources of CPython 3.11 and of the C libraries its guest modules use (zlib,
+# bzip2, xz-utils, sqlite3: orig tarballs) into build/deps. Idempotent; needs
+# root only when something is missing. tcl generates SQLite's amalgamation;
+# tzdata is packed into the guest's standard library image.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 deps="$here/build/deps"
 pkgs="clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 libclang-rt-19-dev wasi-libc wabt dpkg-dev python3.11 make gcc pkg-config zlib1g-dev clang-format-19"
+# SQLite's build runs tclsh; tzdata is packed into the guest's image.
+pkgs="$pkgs tcl tzdata"
 # Pure-Python packages the tests mount into the sandbox with --package.
 pkgs="$pkgs python3-jinja2 python3-yaml python3-dateutil"
 # The Python package (python/) and its tests.
@@ -43,7 +47,9 @@ SRC
 fi
 
 mkdir -p "$deps"
-if ! ls "$deps"/python3.11_*.orig.tar.* >/dev/null 2>&1; then
-    (cd "$deps" && apt-get source --download-only python3.11 >/dev/null)
-fi
-ls "$deps"/python3.11_*.orig.tar.* >/dev/null
+for src in python3.11 zlib bzip2 xz-utils sqlite3; do
+    if ! ls "$deps/${src}"_*.orig.tar.* >/dev/null 2>&1; then
+        (cd "$deps" && apt-get source --download-only "$src" >/dev/null)
+    fi
+    ls "$deps/${src}"_*.orig.tar.* >/dev/null
+done

@@ -55,6 +55,7 @@ suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.
 suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/test_files_cli.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
+suite "sqlite3 on a file across a session" /usr/bin/python3.11 tests/test_sqlite_session.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "Python package (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/python
 suite "eryx mcp: raw protocol (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/mcp

@@ -86,7 +86,7 @@ static void test_tmp_and_data(void) {
     EXPECT(s,
            "import os, tempfile\nprint(os.getcwd(), tempfile.gettempdir())\n"
            "open('a', 'w').write('x')\nprint(sorted(os.listdir('/')), os.path.exists('/data/a'))",
-           "/data /tmp\n['data', 'lib', 'tmp'] True\n");
+           "/data /tmp\n['data', 'lib', 'tmp', 'usr'] True\n");
     CHECK_CONTAINS(run(s, "open('/lib/new', 'w')"), "Read-only file system: '/lib/new'");
     eryx_sandbox_free(s);
 }
@@ -202,7 +202,8 @@ static void test_host_file_api(void) {
     CHECK(eryx_sandbox_list_dir(s, "/", &json) == ERYX_OK);
     CHECK_STR(json, "[{\"name\": \"data\", \"type\": \"dir\", \"size\": 4096}, {\"name\": "
                     "\"lib\", \"type\": \"dir\", \"size\": 4096}, {\"name\": \"tmp\", "
-                    "\"type\": \"dir\", \"size\": 4096}]");
+                    "\"type\": \"dir\", \"size\": 4096}, {\"name\": \"usr\", \"type\": "
+                    "\"dir\", \"size\": 4096}]");
     eryx_free(json);
     CHECK(eryx_sandbox_list_dir(s, "/nope", &json) == ERYX_ENOENT);
     /* A stateless sandbox: a written file is there for every later run. */

@@ -1,13 +1,16 @@
 /*
  * unit_vfs.c - tests of src/host/vfs.c alone: parsing, lookups, listing,
- * path resolution and the rejection of corrupt images.
+ * path resolution, deflated files (shared by threads, corrupt streams) and
+ * the rejection of corrupt images.
  *
  * Usage: unit_vfs [IMAGE]   (IMAGE: a real stdlib image to check as well)
  * Prints "N passed, N failed"; exits 1 on any failure.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "vfs.h"
 
@@ -28,7 +31,7 @@ typedef struct {
 /* ---- building images in memory ---- */
 
 typedef struct {
-    unsigned kind; /* 1 file, 2 dir */
+    unsigned kind; /* 1 file, 2 dir, 3 deflated file (data given inflated) */
     const char *path;
     const char *data; /* files only */
 } spec;
@@ -43,12 +46,26 @@ static void wr32(uint8_t *p, uint32_t v) {
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The bytes an entry stores: deflated data for kind 3 (malloc'd). */
+static uint8_t *stored_bytes(const spec *s, size_t *len) {
+    size_t n = s->data ? strlen(s->data) : 0;
+    uLongf out = compressBound(n);
+    uint8_t *p = malloc(out + 1);
+    if (s->kind == 3)
+        compress2(p, &out, (const Bytef *)s->data, n, 9);
+    else
+        memcpy(p, s->data ? s->data : "", (out = n));
+    *len = out;
+    return p;
+}
+
 /* Lays out an image exactly as vfs.h describes it. */
 static image make_image(const spec *s, size_t n) {
-    size_t paths = 0, data = 0;
+    size_t paths = 0, data = 0, len;
     for (size_t i = 0; i < n; i++) {
         paths += strlen(s[i].path);
-        data += s[i].data ? strlen(s[i].data) : 0;
+        free(stored_bytes(&s[i], &len));
+        data += len;
     }
     size_t table = VFS_HEADER_SIZE + n * VFS_ENTRY_SIZE;
     image img = {calloc(1, table + paths + data + 1), table + paths + data};
@@ -58,15 +75,19 @@ static image make_image(const spec *s, size_t n) {
     size_t poff = table, doff = table + paths;
     for (size_t i = 0; i < n; i++) {
         uint8_t *e = img.p + VFS_HEADER_SIZE + i * VFS_ENTRY_SIZE;
-        size_t plen = strlen(s[i].path), dlen = s[i].data ? strlen(s[i].data) : 0;
+        size_t plen = strlen(s[i].path);
+        uint8_t *stored = stored_bytes(&s[i], &len);
+        bool file = s[i].kind != 2;
         wr32(e, s[i].kind);
         wr32(e + 4, (uint32_t)plen);
-        wr32(e + 8, s[i].kind == 1 ? (uint32_t)doff : 0);
-        wr32(e + 12, (uint32_t)dlen);
+        wr32(e + 8, file ? (uint32_t)doff : 0);
+        wr32(e + 12, file ? (uint32_t)len : 0);
+        wr32(e + 16, s[i].data ? (uint32_t)strlen(s[i].data) : 0);
         memcpy(img.p + poff, s[i].path, plen);
-        if (dlen) memcpy(img.p + doff, s[i].data, dlen);
+        memcpy(img.p + doff, stored, len);
+        free(stored);
         poff += plen;
-        doff += dlen;
+        doff += len;
     }
     return img;
 }
@@ -215,8 +236,10 @@ static void test_bad_paths(results *r) {
     CHECK(r, rejects(file_as_dir, 2));
     spec file_and_dir[] = {{1, "a", "x"}, {2, "a", NULL}};
     CHECK(r, rejects(file_and_dir, 2));
-    spec bad_kind[] = {{3, "a", NULL}};
+    spec bad_kind[] = {{4, "a", "x"}};
     CHECK(r, rejects(bad_kind, 1));
+    spec empty_deflated[] = {{3, "a", NULL}}; /* deflated files are not empty */
+    CHECK(r, rejects(empty_deflated, 1));
 }
 
 /* Patches one field of a valid image and expects rejection. */
@@ -244,6 +267,8 @@ static void test_corrupt(results *r) {
     CHECK(r, rejects_patched(e0 + 8, 0xfffffffeu)); /* data past the end */
     CHECK(r, rejects_patched(e0 + 12, 5));          /* data one byte too long */
     CHECK(r, rejects_patched(e1 + 12, 1));          /* a directory with data */
+    CHECK(r, rejects_patched(e1 + 16, 1));          /* a directory with a size */
+    CHECK(r, rejects_patched(e0 + 16, 3));          /* a stored file's size is its length */
     CHECK(r, rejects_patched(e1, 0));               /* kind 0 */
 
     char err[200];
@@ -276,6 +301,105 @@ static void test_corrupt(results *r) {
         }
     }
     free(img.p);
+}
+
+/* Patches a deflated file "a" (contents "hello hello hello"): its entry at
+ * offset `field` with `value`, or (field 0) byte `at` of its stream xor
+ * `value`. Returns -1 when vfs_open rejects the image, 0 when vfs_file_data
+ * gives NULL, 1 when it gives the right contents, 2 for wrong contents (-2:
+ * a second call answers differently). */
+static int deflated_patched(size_t field, size_t at, uint32_t value) {
+    spec s[] = {{3, "a", "hello hello hello"}};
+    image img = make_image(s, 1);
+    const size_t e0 = VFS_HEADER_SIZE, stream = VFS_HEADER_SIZE + VFS_ENTRY_SIZE + 1;
+    if (field)
+        wr32(img.p + e0 + field, value);
+    else
+        img.p[stream + at] ^= (uint8_t)value;
+    char err[200];
+    eryx_vfs *vfs = vfs_open(img.p, img.len, err, sizeof err);
+    int outcome = -1; /* rejected by vfs_open */
+    vfs_node n;
+    if (vfs && vfs_lookup(vfs, VFS_ROOT, "a", 1, &n)) {
+        const uint8_t *d = vfs_file_data(vfs, n);
+        outcome = d == NULL ? 0 : memcmp(d, "hello hello hello", vfs_file_size(vfs, n)) ? 2 : 1;
+        if (vfs_file_data(vfs, n) != d) outcome = -2; /* the answer must be remembered */
+    }
+    vfs_close(vfs);
+    free(img.p);
+    return outcome;
+}
+
+typedef struct {
+    const eryx_vfs *vfs;
+    vfs_node node;
+    const uint8_t *seen;
+} reader;
+
+static void *read_deflated(void *arg) {
+    reader *rd = arg;
+    rd->seen = vfs_file_data(rd->vfs, rd->node);
+    return NULL;
+}
+
+static void test_deflated(results *r) {
+    char big[20000];
+    for (size_t i = 0; i < sizeof big - 1; i++)
+        big[i] = (char)('a' + (i * i) % 26);
+    big[sizeof big - 1] = '\0';
+    spec s[] = {{3, "lib/python3.11/os.py", big}, {1, "lib/python3.11/x.pyc", "PYC"}};
+    image img = make_image(s, 2);
+    char err[200];
+    eryx_vfs *vfs = vfs_open(img.p, img.len, err, sizeof err);
+    vfs_node os, pyc;
+    CHECK(r, vfs && resolve(vfs, VFS_ROOT, "/lib/python3.11/os.py", &os) == VFS_OK);
+    CHECK(r, vfs && resolve(vfs, VFS_ROOT, "/lib/python3.11/x.pyc", &pyc) == VFS_OK);
+    if (vfs) {
+        CHECK(r, vfs_node_kind(vfs, os) == VFS_FILE && vfs_file_size(vfs, os) == strlen(big));
+        /* threads racing on the first read all get the same, whole copy */
+        enum { T = 8 };
+        pthread_t t[T];
+        reader rd[T];
+        for (int i = 0; i < T; i++) {
+            rd[i] = (reader){vfs, os, NULL};
+            pthread_create(&t[i], NULL, read_deflated, &rd[i]);
+        }
+        for (int i = 0; i < T; i++)
+            pthread_join(t[i], NULL);
+        const uint8_t *d = vfs_file_data(vfs, os);
+        int same = 0;
+        for (int i = 0; i < T; i++)
+            same += rd[i].seen == d;
+        CHECK(r, d && same == T && memcmp(d, big, strlen(big)) == 0);
+        /* a copy, not the blob; stored files still point into the blob */
+        CHECK(r, d < img.p || d >= img.p + img.len);
+        CHECK(r, vfs_file_data(vfs, pyc) > img.p && vfs_file_data(vfs, pyc) < img.p + img.len);
+    }
+    vfs_close(vfs); /* frees the copy: ASan reports a leak otherwise */
+    free(img.p);
+
+    const size_t size = 16, stored = 12;
+    CHECK(r, deflated_patched(0, 0, 0) == 1);               /* intact */
+    CHECK(r, deflated_patched(size, 0, 18) == 0);           /* claims one byte more */
+    CHECK(r, deflated_patched(size, 0, 16) == 0);           /* one byte less */
+    CHECK(r, deflated_patched(stored, 0, 1) == 0);          /* stream cut short */
+    CHECK(r, deflated_patched(size, 0, 0) == -1);           /* size 0 */
+    CHECK(r, deflated_patched(size, 0, 0xffffffffu) == -1); /* past deflate's ratio */
+    CHECK(r, deflated_patched(0, 0, 0x20) == 0);            /* zlib header bit */
+    CHECK(r, deflated_patched(0, 8, 0x01) == 0);            /* adler-32 / data */
+    /* every single-bit flip of the stream is caught or harmless (padding bits) */
+    spec one[] = {{3, "a", "hello hello hello"}};
+    image ref = make_image(one, 1);
+    size_t slen = ref.len - (VFS_HEADER_SIZE + VFS_ENTRY_SIZE + 1);
+    free(ref.p);
+    int wrong = 0;
+    for (size_t at = 0; at < slen; at++) {
+        for (int bit = 0; bit < 8; bit++) {
+            int outcome = deflated_patched(0, at, 1u << bit);
+            wrong += outcome != 0 && outcome != 1;
+        }
+    }
+    CHECK(r, wrong == 0);
 }
 
 /* A large flat directory: lookups by binary search find every child. */
@@ -319,16 +443,21 @@ static void test_real_image(results *r, const char *path) {
     CHECK(r, vfs != NULL);
     if (vfs) {
         vfs_node n;
-        CHECK(r, vfs_child_count(vfs, VFS_ROOT) == 1);
-        CHECK(r, resolve(vfs, VFS_ROOT, "/lib/python3.11/os.pyc", &n) == VFS_OK);
+        CHECK(r, vfs_child_count(vfs, VFS_ROOT) == 2); /* lib, usr */
+        CHECK(r, resolve(vfs, VFS_ROOT, "/lib/python3.11/__pycache__/os.cpython-311.pyc", &n) ==
+                     VFS_OK);
         /* 3.11's bytecode magic, then flags 1: hash-based, unchecked */
         CHECK(r,
               vfs_file_size(vfs, n) > 16 && memcmp(vfs_file_data(vfs, n), "\xa7\x0d\r\n", 4) == 0);
         CHECK(r, vfs_file_data(vfs, n)[4] == 1);
-        CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/encodings/utf_8.pyc", &n) == VFS_OK);
+        CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/encodings/utf_8.py", &n) == VFS_OK);
+        const char *src = (const char *)vfs_file_data(vfs, n); /* a deflated source */
+        CHECK(r, src && strstr(src, "Python 'utf-8' Codec") != NULL);
         CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/lib-dynload", &n) == VFS_OK);
-        CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/os.py", &n) == VFS_MISSING);
+        CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/os.pyc", &n) == VFS_MISSING);
         CHECK(r, resolve(vfs, VFS_ROOT, "lib/python3.11/test", &n) == VFS_MISSING);
+        CHECK(r, resolve(vfs, VFS_ROOT, "usr/share/zoneinfo/Europe/Paris", &n) == VFS_OK);
+        CHECK(r, vfs_file_data(vfs, n) && memcmp(vfs_file_data(vfs, n), "TZif", 4) == 0);
     } else {
         fprintf(stderr, "%s: %s\n", path, err);
     }
@@ -341,6 +470,7 @@ int main(int argc, char **argv) {
     test_valid_images(&r);
     test_bad_paths(&r);
     test_corrupt(&r);
+    test_deflated(&r);
     test_many(&r);
     if (argc > 1) test_real_image(&r, argv[1]);
     printf("%d passed, %d failed\n", r.passed, r.failed);

@@ -2,13 +2,24 @@
 """Pack CPython's Lib/ into the read-only filesystem image embedded in liberyx.
 
 Usage: python3.11 tools/pack_stdlib.py SRC_LIB_DIR OUT_IMAGE [--extra NAME=FILE ...]
+           [--tzdata DIR] [--tests]
 
-Every .py under SRC_LIB_DIR (minus tests, GUI and packaging tools) is compiled
-by this interpreter, which must be CPython 3.11 like the guest, into an
-unchecked-hash .pyc stored where the .py was: lib/python3.11/json/__init__.pyc.
-The guest imports them sourceless, never stats a source file and never writes
-__pycache__. `--extra NAME=FILE` adds FILE compiled as lib/python3.11/NAME
-(NAME ends in .py, stored as .pyc), e.g. the Python half of the guest runtime.
+Every .py under SRC_LIB_DIR (minus tests, GUI and packaging tools) is shipped
+as its source, deflated, at lib/python3.11/json/__init__.py, and compiled by
+this interpreter, which must be CPython 3.11 like the guest, into an
+unchecked-hash .pyc where SourceFileLoader looks for it:
+lib/python3.11/json/__pycache__/__init__.cpython-311.pyc (stored, since the
+guest reads it on every import). The loader stats the source but never reads
+it for an import, nor writes __pycache__; tracebacks, linecache and inspect
+read the source. `--extra NAME=FILE` adds FILE as lib/python3.11/NAME (NAME
+ends in .py), e.g. the Python half of the guest runtime.
+
+`--tzdata DIR` packs the IANA time zone files of DIR (Debian's tzdata:
+/usr/share/zoneinfo) at usr/share/zoneinfo, zoneinfo's search path in the
+guest. Links inside DIR become copies (sharing their data in the image);
+`localtime` is the guest's local time zone, which is UTC, never the host's.
+`--tests` adds CPython's own test package (Lib/test, data files included):
+for the test-only image of `make test-cpython`, never for the shipped one.
 
 The image format is documented in src/host/vfs.h. Output is deterministic:
 entries sorted by path, no timestamps.
@@ -21,13 +32,16 @@ import os
 import struct
 import sys
 import warnings
+import zlib
 from pathlib import Path
 
-MAGIC = b"ERYXFS1\0"
+MAGIC = b"ERYXFS2\0"
 HEADER = struct.Struct("<8sII")  # magic, entry count, path section size
-ENTRY = struct.Struct("<IIII")  # kind, path length, data offset, data length
-KIND_FILE, KIND_DIR = 1, 2
+ENTRY = struct.Struct("<IIIII")  # kind, path length, data offset, data length, size
+KIND_FILE, KIND_DIR, KIND_DEFLATED = 1, 2, 3
 PATH_MAX = 4096  # VFS_PATH_MAX in vfs.h
+CACHE_TAG = sys.implementation.cache_tag  # cpython-311, as in the guest
+ZONEINFO_DIR = "usr/share/zoneinfo"  # first entry of the guest's sysconfig TZPATH
 
 STDLIB_DIR = "lib/python3.11"
 # getpath looks for lib-dynload to settle exec_prefix; without it the guest
@@ -76,12 +90,58 @@ def stdlib_sources(lib_dir):
                 yield (rel_root / name).as_posix(), Path(root) / name
 
 
+def pyc_path(guest_py):
+    """Where SourceFileLoader looks for the bytecode of guest_py."""
+    parent, _, name = guest_py.rpartition("/")
+    return f"{parent}/__pycache__/{name[:-3]}.{CACHE_TAG}.pyc"
+
+
 def add_module(files, rel_py, host_path, stdlib_dir):
-    """Compiles host_path as stdlib module file rel_py into files[guest .pyc path]."""
+    """Adds host_path as stdlib module file rel_py: its source and its .pyc.
+    Returns False (and adds nothing) when it does not compile."""
     guest_py = f"{stdlib_dir}/{rel_py}"
-    pyc = compile_pyc(host_path.read_bytes(), "/" + guest_py)
-    if pyc is not None:
-        files[guest_py[:-3] + ".pyc"] = pyc
+    source = host_path.read_bytes()
+    pyc = compile_pyc(source, "/" + guest_py)
+    if pyc is None:
+        return False
+    files[guest_py] = source
+    files[pyc_path(guest_py)] = pyc
+    return True
+
+
+def add_tzdata(files, tz_dir):
+    """Adds every file of tz_dir under ZONEINFO_DIR, following links that stay
+    inside it (posix/ is a directory of links); `localtime` is UTC (the guest's
+    local time), never the host's."""
+    tz_dir = tz_dir.resolve()
+
+    def inside(path):
+        real = path.resolve()
+        return real == tz_dir or tz_dir in real.parents
+
+    for root, dirs, names in os.walk(tz_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if inside(Path(root) / d))
+        for name in sorted(names):
+            host = Path(root) / name
+            rel = host.relative_to(tz_dir).as_posix()
+            if rel == "localtime":
+                host = tz_dir / "Etc/UTC"
+            if host.is_file() and inside(host):
+                files[f"{ZONEINFO_DIR}/{rel}"] = host.read_bytes()
+    if f"{ZONEINFO_DIR}/Europe/Paris" not in files:
+        sys.exit(f"pack_stdlib: {tz_dir} holds no IANA time zones")
+
+
+def add_test_package(files, lib_dir, stdlib_dir):
+    """Adds Lib/test whole: modules (source and .pyc) and data files."""
+    test_dir = lib_dir / "test"
+    for root, dirs, names in os.walk(test_dir):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            host = Path(root) / name
+            rel = host.relative_to(lib_dir).as_posix()
+            if not (name.endswith(".py") and add_module(files, rel, host, stdlib_dir)):
+                files[f"{stdlib_dir}/{rel}"] = host.read_bytes()
 
 
 def path_key(path):
@@ -89,23 +149,41 @@ def path_key(path):
     return [part.encode() for part in path.split("/")]
 
 
+def stored_form(path, data):
+    """(kind, bytes in the image) of a file: bytecode stored as it is (it is
+    read on every import), everything else deflated where that is smaller."""
+    if not path.endswith(".pyc") and data:
+        deflated = zlib.compress(data, 9)
+        if len(deflated) < len(data):
+            return KIND_DEFLATED, deflated
+    return KIND_FILE, data
+
+
 def build_image(files, empty_dirs=()):
-    """Serializes {path: bytes} plus empty directories into the image format."""
+    """Serializes {path: bytes} plus empty directories into the image format.
+    Files with equal contents share one copy of their data."""
     entries = sorted(
         [(p, KIND_FILE) for p in files] + [(d, KIND_DIR) for d in empty_dirs],
         key=lambda e: path_key(e[0]),
     )
     paths = b"".join(p.encode() for p, _ in entries)
     offset = HEADER.size + ENTRY.size * len(entries) + len(paths)
-    table, blobs = [], []
+    table, blobs, placed = [], [], {}  # placed: contents -> (kind, offset, stored bytes)
     for path, kind in entries:
         encoded = path.encode()
         if not encoded or len(encoded) > PATH_MAX:
             raise ValueError(f"bad path length: {path!r}")
-        data = files.get(path, b"") if kind == KIND_FILE else b""
-        table.append(ENTRY.pack(kind, len(encoded), offset if kind == KIND_FILE else 0, len(data)))
-        blobs.append(data)
-        offset += len(data)
+        if kind == KIND_DIR:
+            table.append(ENTRY.pack(kind, len(encoded), 0, 0, 0))
+            continue
+        data = files[path]
+        if data not in placed:
+            kind, stored = stored_form(path, data)
+            placed[data] = (kind, offset, stored)
+            blobs.append(stored)
+            offset += len(stored)
+        kind, at, stored = placed[data]
+        table.append(ENTRY.pack(kind, len(encoded), at, len(stored), len(data)))
     if offset >= 2**32:
         raise ValueError("image larger than 4 GiB")
     return HEADER.pack(MAGIC, len(entries), len(paths)) + b"".join(table) + paths + b"".join(blobs)
@@ -132,6 +210,10 @@ def main(argv=None):
     parser.add_argument("out", type=Path, help="image file to write")
     parser.add_argument("--extra", action="append", default=[], type=parse_extra,
                         metavar="NAME=FILE", help="also ship FILE as module file NAME")
+    parser.add_argument("--tzdata", type=Path, metavar="DIR",
+                        help=f"pack the time zones of DIR at /{ZONEINFO_DIR}")
+    parser.add_argument("--tests", action="store_true",
+                        help="add Lib/test (test-only images)")
     args = parser.parse_args(argv)
     if sys.version_info[:2] != (3, 11):
         sys.exit(f"pack_stdlib: needs CPython 3.11 (the guest's version), "
@@ -143,17 +225,19 @@ def main(argv=None):
     for rel_py, host_path in stdlib_sources(args.lib_dir):
         add_module(files, rel_py, host_path, STDLIB_DIR)
     for name, host_path in args.extra:
-        if f"{STDLIB_DIR}/{name[:-3]}.pyc" in files:
+        if f"{STDLIB_DIR}/{name}" in files:
             sys.exit(f"pack_stdlib: --extra {name} would replace a standard module")
-        add_module(files, name, host_path, STDLIB_DIR)
-        if f"{STDLIB_DIR}/{name[:-3]}.pyc" not in files:
+        if not add_module(files, name, host_path, STDLIB_DIR):
             sys.exit(f"pack_stdlib: --extra {name}: {host_path} does not compile")
+    if args.tzdata:
+        add_tzdata(files, args.tzdata)
+    if args.tests:
+        add_test_package(files, args.lib_dir, STDLIB_DIR)
 
     image = build_image(files, EMPTY_DIRS)
     write_atomically(args.out, image)
-    code_bytes = sum(len(b) for b in files.values())
-    print(f"pack_stdlib: {len(files)} files, {code_bytes} bytes of bytecode, "
-          f"image {len(image)} bytes -> {args.out}")
+    total = sum(len(b) for b in files.values())
+    print(f"pack_stdlib: {len(files)} files, {total} bytes, image {len(image)} bytes -> {args.out}")
 
 
 if __name__ == "__main__":

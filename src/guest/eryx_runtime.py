@@ -58,7 +58,8 @@ PRELOAD = (
     "json", "re", "collections", "dataclasses", "typing", "enum", "functools",
     "itertools", "math", "datetime", "decimal", "fractions", "string", "textwrap",
     "copy", "base64", "struct", "hashlib", "heapq", "bisect", "operator", "io",
-    "statistics", "pprint", "abc", "contextlib", "types", "weakref",
+    "statistics", "pprint", "abc", "contextlib", "types", "weakref", "zlib", "gzip",
+    "zoneinfo",
 )
 
 

@@ -331,10 +331,10 @@ EXPORT(eryx_init) int eryx_init(void) {
     config.buffered_stdio = 0; /* output reaches the host as it is written */
     config.install_signal_handlers = 0;
     config.pathconfig_warnings = 0;
-    config.module_search_paths_set = 1;
+    /* Home "/": getpath derives sys.path, sys.prefix and sys._stdlib_dir
+     * (/lib/python3.11, where frozen modules such as os get their __file__)
+     * from it, as a native install does from /usr. */
     PyStatus status = PyConfig_SetString(&config, &config.home, L"/");
-    if (!PyStatus_Exception(status))
-        status = PyWideStringList_Append(&config.module_search_paths, L"/lib/python3.11");
     if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) {

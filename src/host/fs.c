@@ -121,6 +121,12 @@ static const char *make_dirs(memfs *tree, const char *path, memfs_node **out) {
     return NULL;
 }
 
+/* The read-only trees of the standard library image and where the guest
+ * sees them, at mount indexes FS_MOUNT_LIB and FS_MOUNT_ZONEINFO. */
+static const struct {
+    const char *image_path, *guest_path;
+} image_trees[] = {{"lib", "/lib"}, {"usr/share/zoneinfo", "/usr/share/zoneinfo"}};
+
 int fs_config_init(fs_config *c, const eryx_vfs *vfs) {
     memset(c, 0, sizeof *c);
     c->limits = (memfs_limits){.bytes = FS_DEFAULT_BYTES, .entries = FS_DEFAULT_NODES};
@@ -128,25 +134,32 @@ int fs_config_init(fs_config *c, const eryx_vfs *vfs) {
     c->tree = memfs_new(c->limits);
     if (!c->tree) return ENOMEM;
     memfs_node *root = memfs_root(c->tree), *node;
-    if (memfs_create(c->tree, root, "tmp", 3, MEMFS_DIR, 01777, NULL, 0, NULL) ||
-        memfs_create(c->tree, root, "data", 4, MEMFS_DIR, 0755, NULL, 0, NULL) ||
-        make_dirs(c->tree, "/lib", &node)) {
-        fs_config_free(c);
-        return ENOMEM;
-    }
     c->mounts[FS_MOUNT_TREE] = (fs_mount){.kind = MOUNT_TREE, .ops = &tree_mount_ops, .dev = 1};
-    c->mounts[FS_MOUNT_LIB] = (fs_mount){
-        .kind = MOUNT_VFS, .read_only = true, .ops = &vfs_mount_ops, .vfs = vfs, .dev = 2};
-    c->mounts[FS_MOUNT_LIB].guest_path = strdup("/lib");
-    vfs_node lib = VFS_ROOT;
-    if (!c->mounts[FS_MOUNT_LIB].guest_path || !vfs || !vfs_lookup(vfs, VFS_ROOT, "lib", 3, &lib)) {
-        c->nmounts = 2;
+    c->nmounts = 1;
+    if (memfs_create(c->tree, root, "tmp", 3, MEMFS_DIR, 01777, NULL, 0, NULL) ||
+        memfs_create(c->tree, root, "data", 4, MEMFS_DIR, 0755, NULL, 0, NULL) || !vfs) {
         fs_config_free(c);
         return ENOMEM;
     }
-    c->mounts[FS_MOUNT_LIB].vfs_root = lib;
-    c->nmounts = 2;
-    memfs_set_mount(node, FS_MOUNT_LIB);
+    for (size_t i = 0; i < sizeof image_trees / sizeof *image_trees; i++) {
+        fs_mount *m = &c->mounts[c->nmounts];
+        *m = (fs_mount){.kind = MOUNT_VFS,
+                        .read_only = true,
+                        .ops = &vfs_mount_ops,
+                        .vfs = vfs,
+                        .dev = c->nmounts + 1,
+                        .guest_path = strdup(image_trees[i].guest_path)};
+        c->nmounts++;
+        const char *path = image_trees[i].image_path;
+        vfs_node tree;
+        if (!m->guest_path || vfs_resolve(vfs, VFS_ROOT, path, strlen(path), &tree) != VFS_OK ||
+            vfs_node_kind(vfs, tree) != VFS_DIR || make_dirs(c->tree, m->guest_path, &node)) {
+            fs_config_free(c);
+            return ENOMEM;
+        }
+        m->vfs_root = tree;
+        memfs_set_mount(node, (uint16_t)(c->nmounts - 1));
+    }
     memfs_clear_changed(c->tree);
     return 0;
 }
@@ -218,7 +231,9 @@ const char *fs_check_guest_path(const fs_config *c, const char *path, bool mount
     out[o] = 0;
     if (o == 0) return mount ? "cannot mount over the root '/'" : "'/' is a directory";
     if (path_within(out, "/lib")) return "/lib is the read-only standard library";
-    for (uint32_t i = FS_MOUNT_LIB + 1; i < c->nmounts; i++) {
+    if (path_within(out, "/usr/share/zoneinfo"))
+        return "/usr/share/zoneinfo is the read-only time zone data";
+    for (uint32_t i = FS_MOUNT_ZONEINFO; i < c->nmounts; i++) {
         const char *at = c->mounts[i].guest_path;
         if (!strcmp(at, out)) return "another volume or package is already mounted at that path";
         if (path_within(out, at)) return "the path is inside another volume or package";

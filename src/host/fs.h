@@ -25,15 +25,17 @@
 #include "vfs.h"
 #include "wasi.h"
 
-#define FS_MAX_MOUNTS    64
-#define FS_PATH_MAX      4096u /* longest path the guest may pass */
-#define FS_SYMLINK_MAX   40    /* symbolic links followed in one resolution, as Linux */
-#define FS_MOUNT_TREE    0     /* mount index of the root memfs */
-#define FS_MOUNT_LIB     1     /* the standard library at /lib */
-#define FS_PACKAGES_DIR  "/packages"
-#define FS_DEFAULT_BYTES (64ull << 20)
-#define FS_DEFAULT_NODES 10000u
-#define FS_DEFAULT_FDS   1024u
+#define FS_MAX_MOUNTS     64
+#define FS_PATH_MAX       4096u /* longest path the guest may pass */
+#define FS_SYMLINK_MAX    40    /* symbolic links followed in one resolution, as Linux */
+#define FS_MOUNT_TREE     0     /* mount index of the root memfs */
+#define FS_MOUNT_LIB      1     /* the standard library at /lib */
+#define FS_MOUNT_ZONEINFO 2     /* the time zone data at /usr/share/zoneinfo */
+#define FS_IMAGE_MOUNTS   3     /* mounts every namespace has; volumes and packages follow */
+#define FS_PACKAGES_DIR   "/packages"
+#define FS_DEFAULT_BYTES  (64ull << 20)
+#define FS_DEFAULT_NODES  10000u
+#define FS_DEFAULT_FDS    1024u
 
 typedef struct fs_ns fs_ns;
 typedef struct fs_mount fs_mount;

@@ -8,29 +8,41 @@
  * by name (the parents one level up are in the same order as their groups of
  * children), so a node only needs its first child and child count, and a
  * lookup is a binary search.
+ *
+ * A deflated file is inflated by the first vfs_file_data() call into a
+ * private buffer, published with a compare-and-swap: threads racing on the
+ * same file may inflate it twice, and all but the first copy are freed.
  */
 #include "vfs.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
-#define NO_ENTRY UINT32_MAX
+#define NO_ENTRY      UINT32_MAX
+#define KIND_DEFLATED 3u /* in the blob; a VFS_FILE to callers */
 
 typedef struct {
     const char *name;    /* last path component, into the blob */
-    const uint8_t *data; /* files: contents, into the blob */
+    const uint8_t *data; /* files: contents (deflated ones: the stream), into the blob */
     uint32_t name_len;
-    uint32_t size;
+    uint32_t size;   /* files: size of the contents */
+    uint32_t stored; /* deflated files: bytes of the stream; otherwise 0 */
     uint32_t parent;
     uint32_t first_child;
     uint32_t nchildren;
     uint8_t kind; /* vfs_kind */
 } vfs_rec;
 
+/* Marks a deflated file whose stream failed to inflate (never retried). */
+static uint8_t inflate_failed;
+
 struct eryx_vfs {
     uint32_t count;
+    _Atomic(uint8_t *) *inflated; /* per node: the inflated copy, once made */
     vfs_rec nodes[];
 };
 
@@ -74,13 +86,13 @@ static void fail(vfs_builder *b, const char *fmt, ...) {
  * makes "a/b" sort before "a!" and "ab", as the components "a" < "a!" do.
  * Names never contain NUL, so the mapping is unambiguous. */
 static int path_cmp(const char *a, size_t al, const char *b, size_t bl) {
-    size_t n = al < bl ? al : bl;
-    for (size_t i = 0; i < n; i++) {
-        unsigned ca = a[i] == '/' ? 0u : (unsigned char)a[i];
-        unsigned cb = b[i] == '/' ? 0u : (unsigned char)b[i];
-        if (ca != cb) return ca < cb ? -1 : 1;
-    }
-    return (al > bl) - (al < bl);
+    size_t n = al < bl ? al : bl, i = 0;
+    while (i < n && a[i] == b[i]) /* the first difference decides */
+        i++;
+    if (i == n) return (al > bl) - (al < bl);
+    unsigned ca = a[i] == '/' ? 0u : (unsigned char)a[i];
+    unsigned cb = b[i] == '/' ? 0u : (unsigned char)b[i];
+    return ca < cb ? -1 : 1;
 }
 
 static int item_cmp(const void *pa, const void *pb) {
@@ -149,10 +161,15 @@ static bool check_entry(vfs_builder *b, uint32_t i, size_t *path_off, uint64_t *
         fail(b, "entry %u: invalid path", i);
         return false;
     }
-    bool dir_ok = kind == VFS_DIR && doff == 0 && dlen == 0;
-    bool file_ok = kind == VFS_FILE && doff >= b->paths_end && (uint64_t)doff + dlen <= b->len;
-    if (!dir_ok && !file_ok) {
-        fail(b, "entry %u: bad kind %u or data range [%u, +%u)", i, kind, doff, dlen);
+    uint32_t size = rd32(e + 16);
+    bool in_blob = doff >= b->paths_end && (uint64_t)doff + dlen <= b->len;
+    bool dir_ok = kind == VFS_DIR && doff == 0 && dlen == 0 && size == 0;
+    bool file_ok = kind == VFS_FILE && in_blob && size == dlen;
+    bool deflated_ok = kind == KIND_DEFLATED && in_blob && dlen > 0 && size > 0 &&
+                       size <= (uint64_t)dlen * VFS_DEFLATE_RATIO;
+    if (!dir_ok && !file_ok && !deflated_ok) {
+        fail(b, "entry %u: bad kind %u, data range [%u, +%u) or size %u", i, kind, doff, dlen,
+             size);
         return false;
     }
     *path_off += plen;
@@ -178,17 +195,30 @@ static void add_item(vfs_builder *b, const char *path, size_t len, uint32_t dept
     b->items[b->nitems++] = (vfs_item){path, (uint32_t)len, depth, entry, kind};
 }
 
-/* One item per entry and per directory on its path (duplicates merged later). */
+/* One item per entry and per directory on its path (duplicates merged later).
+ * A directory that is also on the previous entry's path was added for it:
+ * with entries sorted by path (as tools/pack_stdlib.py writes them) each
+ * directory is added about once, which keeps the sort small. */
 static void collect_items(vfs_builder *b) {
     size_t off = b->paths_start;
+    const char *prev = "";
+    uint32_t prev_len = 0;
     add_item(b, "", 0, 0, NO_ENTRY, VFS_DIR);
     for (uint32_t i = 0; i < b->count; i++) {
         const uint8_t *e = b->blob + VFS_HEADER_SIZE + (size_t)i * VFS_ENTRY_SIZE;
         const char *path = (const char *)b->blob + off;
-        uint32_t plen = rd32(e + 4), depth = 1;
-        for (uint32_t j = 0; j < plen; j++)
-            if (path[j] == '/') add_item(b, path, j, depth++, NO_ENTRY, VFS_DIR);
-        add_item(b, path, plen, depth, i, (uint8_t)rd32(e));
+        uint32_t plen = rd32(e + 4), depth = 1, common = 0;
+        while (common < plen && common < prev_len && path[common] == prev[common])
+            common++;
+        for (uint32_t j = 0; j < plen; j++) {
+            if (path[j] != '/') continue;
+            if (j >= common) add_item(b, path, j, depth, NO_ENTRY, VFS_DIR);
+            depth++;
+        }
+        uint8_t kind = rd32(e) == VFS_DIR ? VFS_DIR : VFS_FILE;
+        add_item(b, path, plen, depth, i, kind);
+        prev = path;
+        prev_len = plen;
         off += plen;
     }
 }
@@ -225,7 +255,8 @@ static void fill_node(const vfs_builder *b, const vfs_item *it, vfs_rec *r) {
     if (it->kind == VFS_FILE) {
         const uint8_t *e = b->blob + VFS_HEADER_SIZE + (size_t)it->entry * VFS_ENTRY_SIZE;
         r->data = b->blob + rd32(e + 8);
-        r->size = rd32(e + 12);
+        r->size = rd32(e + 16);
+        if (rd32(e) == KIND_DEFLATED) r->stored = rd32(e + 12);
     }
 }
 
@@ -259,8 +290,10 @@ static eryx_vfs *build_index(vfs_builder *b) {
     qsort(b->items, b->nitems, sizeof *b->items, item_cmp);
     if (!merge_items(b)) return NULL;
     eryx_vfs *vfs = calloc(1, sizeof *vfs + b->nitems * sizeof(vfs_rec));
-    if (!vfs) {
+    if (vfs) vfs->inflated = calloc(b->nitems, sizeof *vfs->inflated);
+    if (!vfs || !vfs->inflated) {
         fail(b, "out of memory");
+        free(vfs);
         return NULL;
     }
     vfs->count = (uint32_t)b->nitems;
@@ -268,7 +301,7 @@ static eryx_vfs *build_index(vfs_builder *b) {
         fill_node(b, &b->items[i], &vfs->nodes[i]);
     if (!link_nodes(b, vfs)) {
         fail(b, "inconsistent directory tree");
-        free(vfs);
+        vfs_close(vfs);
         return NULL;
     }
     return vfs;
@@ -297,6 +330,12 @@ eryx_vfs *vfs_open(const uint8_t *blob, size_t len, char *err, size_t errlen) {
 }
 
 void vfs_close(eryx_vfs *vfs) {
+    if (!vfs) return;
+    for (uint32_t i = 0; i < vfs->count; i++) {
+        uint8_t *copy = atomic_load_explicit(&vfs->inflated[i], memory_order_relaxed);
+        if (copy != &inflate_failed) free(copy);
+    }
+    free(vfs->inflated);
     free(vfs);
 }
 
@@ -331,9 +370,42 @@ uint64_t vfs_file_size(const eryx_vfs *vfs, vfs_node node) {
     return r ? r->size : 0;
 }
 
+/* Inflates a deflated file: returns its contents in a new buffer, NULL when
+ * out of memory, and &inflate_failed unless the stream is valid zlib data of
+ * exactly r->size bytes that ends where the stored bytes end. */
+static uint8_t *inflate_file(const vfs_rec *r) {
+    uint8_t *out = malloc(r->size);
+    if (!out) return NULL;
+    z_stream z = {
+        .next_in = (Bytef *)r->data, .avail_in = r->stored, .next_out = out, .avail_out = r->size};
+    int rc = inflateInit(&z);
+    if (rc == Z_OK) {
+        rc = inflate(&z, Z_FINISH);
+        if (rc == Z_STREAM_END && (z.avail_out != 0 || z.avail_in != 0)) rc = Z_DATA_ERROR;
+        inflateEnd(&z);
+    }
+    if (rc == Z_STREAM_END) return out;
+    free(out);
+    return rc == Z_MEM_ERROR ? NULL : &inflate_failed;
+}
+
 const uint8_t *vfs_file_data(const eryx_vfs *vfs, vfs_node node) {
     const vfs_rec *r = rec(vfs, node);
-    return r && r->kind == VFS_FILE ? r->data : NULL;
+    if (!r || r->kind != VFS_FILE) return NULL;
+    if (r->stored == 0) return r->data;
+    _Atomic(uint8_t *) *slot = &vfs->inflated[node];
+    uint8_t *copy = atomic_load_explicit(slot, memory_order_acquire);
+    if (!copy) {
+        uint8_t *mine = inflate_file(r);
+        if (!mine) return NULL; /* out of memory: not remembered, a later call may succeed */
+        if (atomic_compare_exchange_strong_explicit(slot, &copy, mine, memory_order_acq_rel,
+                                                    memory_order_acquire)) {
+            copy = mine;
+        } else if (mine != &inflate_failed) {
+            free(mine); /* another thread was first: use its copy */
+        }
+    }
+    return copy == &inflate_failed ? NULL : copy;
 }
 
 uint32_t vfs_child_count(const eryx_vfs *vfs, vfs_node dir) {

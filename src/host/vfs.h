@@ -3,25 +3,33 @@
  *
  * The standard library ships inside liberyx as one blob (made by
  * tools/pack_stdlib.py). vfs_open() validates it and builds an index of nodes;
- * file contents stay in the blob and are never copied. The index is immutable
- * once built, so one eryx_vfs is shared by every vm on every thread without
- * locking. The blob must outlive the eryx_vfs.
+ * stored file contents stay in the blob and are never copied. Deflated files
+ * are inflated on first use, once per eryx_vfs, into memory that lives until
+ * vfs_close(). The index is immutable once built and the inflated copies are
+ * published atomically, so one eryx_vfs is shared by every vm on every thread
+ * without locking. The blob must outlive the eryx_vfs.
  *
  * Blob format (all integers little endian, offsets from the start of the blob):
  *
- *   offset 0   magic       8 bytes  "ERYXFS1\0"
+ *   offset 0   magic       8 bytes  "ERYXFS2\0"
  *   offset 8   count       u32      number of entries
  *   offset 12  paths_size  u32      size of the path section
- *   offset 16  entries     count x 16 bytes:
- *                u32 kind       1 = regular file, 2 = directory
+ *   offset 16  entries     count x 20 bytes:
+ *                u32 kind       1 = stored file, 2 = directory,
+ *                               3 = deflated file (a zlib stream, RFC 1950)
  *                u32 path_len   length of this entry's path
  *                u32 data_off   files: offset of the contents; directories: 0
- *                u32 data_len   files: size of the contents; directories: 0
+ *                u32 data_len   files: bytes in the blob; directories: 0
+ *                u32 size       the file's size: data_len for a stored file;
+ *                               for a deflated one its inflated size, 1 to
+ *                               VFS_DEFLATE_RATIO x data_len (the most
+ *                               deflate can shrink); directories: 0
  *   then       paths       paths_size bytes: every entry's path, back to back
  *                          in entry order (entry i starts where i - 1 ended),
  *                          no separators; path_len values sum to paths_size
  *   then       file data   anywhere after the path section, each file's
- *                          [data_off, data_off + data_len) inside the blob
+ *                          [data_off, data_off + data_len) inside the blob;
+ *                          files may share their data
  *
  * Paths are relative to the root ("lib/python3.11/os.pyc"): non-empty, at most
  * VFS_PATH_MAX bytes, no leading or trailing '/', no empty, "." or ".."
@@ -38,10 +46,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VFS_MAGIC       "ERYXFS1" /* followed by one NUL: 8 bytes */
-#define VFS_HEADER_SIZE 16u
-#define VFS_ENTRY_SIZE  16u
-#define VFS_PATH_MAX    4096u /* longest path in a blob, and in a lookup */
+#define VFS_MAGIC         "ERYXFS2" /* followed by one NUL: 8 bytes */
+#define VFS_HEADER_SIZE   16u
+#define VFS_ENTRY_SIZE    20u
+#define VFS_PATH_MAX      4096u /* longest path in a blob, and in a lookup */
+#define VFS_DEFLATE_RATIO 1032u /* deflate's largest inflated / deflated size */
 
 typedef struct eryx_vfs eryx_vfs;
 
@@ -69,7 +78,7 @@ typedef enum {
  * [blob, blob + len). */
 eryx_vfs *vfs_open(const uint8_t *blob, size_t len, char *err, size_t errlen);
 
-/* Frees the index (not the blob). NULL is ignored. */
+/* Frees the index and the inflated copies (not the blob). NULL is ignored. */
 void vfs_close(eryx_vfs *vfs);
 
 /* Number of nodes, root included. */
@@ -85,10 +94,14 @@ const char *vfs_node_name(const eryx_vfs *vfs, vfs_node node, size_t *len);
 /* Parent directory of a node; the root is its own parent. */
 vfs_node vfs_parent(const eryx_vfs *vfs, vfs_node node);
 
-/* Size of a file's contents; 0 for directories. */
+/* Size of a file's contents (inflated); 0 for directories. Never inflates. */
 uint64_t vfs_file_size(const eryx_vfs *vfs, vfs_node node);
 
-/* A file's contents (pointing into the blob); NULL for directories. */
+/* A file's vfs_file_size() bytes of contents: into the blob for a stored
+ * file; for a deflated file the copy inflated by the first call (on any
+ * thread), valid until vfs_close. NULL for directories, and for a deflated
+ * file whose stream is corrupt or does not inflate to exactly its size (or
+ * when out of memory): callers report that as an I/O error. */
 const uint8_t *vfs_file_data(const eryx_vfs *vfs, vfs_node node);
 
 /* Number of children of a directory; 0 for files. */
