@@ -34,12 +34,21 @@ suite "json unit tests" build/tests/unit_json
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
+suite "C API: hardening (stack, outcome, timeouts, output)" build/tests/test_hardening
+suite "C API: callback arguments, bounds and handles" build/tests/test_call_handles
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "callbacks and tracing, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_callbacks
+suite "hardening, host code under ASan+UBSan" env \
+    ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/test_hardening
+suite "callback handles, host code under ASan+UBSan" env \
+    ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/test_call_handles
 suite "command line" /usr/bin/python3.11 tests/test_cli.py
+suite "command line: hardening" /usr/bin/python3.11 tests/test_hardening.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 static bool reserve(eryx_buf *b, size_t extra) {
     if (b->failed) return false;
     if (extra > SIZE_MAX - b->len - 1) goto fail;
@@ -43,6 +45,7 @@ bool buf_printf(eryx_buf *b, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n < 0) b->failed = true; /* over INT_MAX bytes: never silently short */
     if (n < 0 || !reserve(b, (size_t)n)) return false;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -135,6 +138,70 @@ bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
     }
     buf_append(b, s + run, len - run);
     return buf_append(b, "\"", 1);
+}
+
+/* Deepest nesting of brackets in `text` outside strings (for text that
+ * json_valid refused, to say why). */
+static size_t nesting(const char *text, size_t len) {
+    size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest) deepest = depth;
+        } else if ((c == ']' || c == '}') && depth) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+const char *buf_guest_json(eryx_buf *b, const char *text, size_t len) {
+    if (!json_valid(text, len)) {
+        return nesting(text, len) > JSON_MAX_DEPTH ? "nests deeper than 256 levels"
+                                                   : "is not valid JSON";
+    }
+    /* Valid, so a quote outside a string opens one, and a comma or colon
+     * outside strings is a separator. */
+    size_t run = 0; /* start of the bytes to copy as they are */
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+            buf_append(b, text + run, i - run);
+            run = i + 1;
+            break;
+        case ',':
+        case ':':
+            buf_append(b, text + run, i + 1 - run);
+            buf_append(b, " ", 1);
+            run = i + 1;
+            break;
+        }
+    }
+    buf_append(b, text + run, len - run);
+    return NULL;
 }
 
 char *buf_take(eryx_buf *b) {
