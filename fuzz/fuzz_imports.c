@@ -19,8 +19,10 @@
  * scratch window of guest memory at 1 MiB (where seeds `write` bytes), else
  * it is taken as it is (anywhere, out of bounds included). Lengths are 4 bytes
  * too, mostly small. After the execution, the result's JSON must be one
- * valid JSON object on one line: anything else aborts (a finding).
+ * valid JSON object on one line, and an execution that reported no outcome
+ * or more than one must have failed: anything else aborts (a finding).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@
 typedef struct {
     const uint8_t *data;
     size_t size, at;
+    unsigned reports; /* report imports made */
 } input;
 
 static uint8_t byte(input *in) {
@@ -117,6 +120,7 @@ static void run_ops(eryx_vm *vm, void *arg) {
             break;
         }
         case 1:
+            in->reports++;
             Z_eryxZ_report(ctx, address(in));
             break;
         case 2: {
@@ -188,6 +192,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!json || !json_valid(json, strlen(json)) || json[0] != '{' || strchr(json, '\n')) abort();
     const char *result = eryx_result_json(r);
     if (result && (!json_valid(result, strlen(result)) || strchr(result, '\n'))) abort();
+    eryx_error_kind kind = eryx_result_error_kind(r);
+    bool believed =
+        kind == ERYX_ERROR_NONE || kind == ERYX_ERROR_EXCEPTION || kind == ERYX_ERROR_EXIT;
+    if (in.reports != 1 && believed) abort();
     eryx_free(json);
     eryx_result_free(r);
     /* Calls kept from this execution are gone now: completing them is a

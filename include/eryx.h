@@ -42,6 +42,25 @@ extern "C" {
 
 #define ERYX_VERSION "0.1.0"
 
+/* The version of the library, e.g. "0.1.0 (CPython 3.11.2)". Static storage. */
+const char *eryx_version(void);
+
+/* ======================================================================
+ * Status codes: how an API call went (not how the Python code went; that is
+ * in eryx_result).
+ * ====================================================================== */
+
+typedef enum eryx_status {
+    ERYX_OK = 0,
+    ERYX_EINVAL = 1,    /* an argument is invalid (NULL handle, value out of range) */
+    ERYX_ENOMEM = 2,    /* the host could not allocate memory */
+    ERYX_EBUSY = 3,     /* the sandbox is running an execution on another thread */
+    ERYX_EINTERNAL = 4, /* the sandbox could not be started (see the message) */
+} eryx_status;
+
+/* A short English description of a status. Static storage; never NULL. */
+const char *eryx_status_string(eryx_status status);
+
 /* ======================================================================
  * Bounds: what the host holds for the guest is limited. Beyond a bound the
  * guest gets a clear error (or the text is cut, with a marker); the host
@@ -54,12 +73,13 @@ extern "C" {
  * the execution does not start: it ends at once with ERYX_ERROR_INTERNAL,
  * "the interpreter ran out of stack" (a thread from pthread_create with a
  * small stack size, a deep call chain). The main thread's stack is its
- * RLIMIT_STACK (`ulimit -s`); when that is unlimited, eryx counts 8 MiB.
- * Deeply nested code uses the stack down to ERYX_HANDLER_STACK bytes above
- * its end (plus 64 KiB for eryx's own code) and then ends with the same
- * error, the process unharmed. So output, trace and callback handlers
- * always run with at least ERYX_HANDLER_STACK bytes of stack: a handler
- * that needs more must hand the work to another thread. */
+ * RLIMIT_STACK (`ulimit -s`); when that is unlimited, eryx's checks count
+ * 8 MiB. Deeply nested guest code may use the stack to its end, but the
+ * guest enters host code (eryx's own, and so any handler) only with
+ * ERYX_HANDLER_STACK + 64 KiB of it left; with less, the execution ends
+ * with that same error, the process unharmed. So output, trace and
+ * callback handlers always run with at least ERYX_HANDLER_STACK bytes of
+ * stack: a handler that needs more must hand its work to another thread. */
 #define ERYX_STACK_MIN     (512u * 1024u)
 #define ERYX_HANDLER_STACK (128u * 1024u)
 
@@ -83,25 +103,6 @@ extern "C" {
  * does not fit reaches the guest as CallbackError, and eryx_call_complete
  * returns ERYX_EINVAL. */
 #define ERYX_CALLS_PENDING_MAX 10000u
-
-/* The version of the library, e.g. "0.1.0 (CPython 3.11.2)". Static storage. */
-const char *eryx_version(void);
-
-/* ======================================================================
- * Status codes: how an API call went (not how the Python code went; that is
- * in eryx_result).
- * ====================================================================== */
-
-typedef enum eryx_status {
-    ERYX_OK = 0,
-    ERYX_EINVAL = 1,    /* an argument is invalid (NULL handle, value out of range) */
-    ERYX_ENOMEM = 2,    /* the host could not allocate memory */
-    ERYX_EBUSY = 3,     /* the sandbox is running an execution on another thread */
-    ERYX_EINTERNAL = 4, /* the sandbox could not be started (see the message) */
-} eryx_status;
-
-/* A short English description of a status. Static storage; never NULL. */
-const char *eryx_status_string(eryx_status status);
 
 /* ======================================================================
  * Configuration. Create one, set what differs from the defaults, create any
@@ -189,7 +190,7 @@ eryx_status eryx_config_set_max_callbacks(eryx_config *config, uint32_t count);
 
 /* Completes an invocation with a JSON result text (NULL means null).
  * ERYX_EINVAL if result_json is not valid JSON, or the result does not fit
- * in what the host holds for the guest (ERYX_CALLS_PENDING_MAX): the call
+ * in what the host holds for the guest (see ERYX_CALLS_PENDING_MAX): the call
  * is then failed with a message saying so instead. Thread-safe and fast
  * from any thread; after it returns, `call` is gone. A call that is gone
  * (completed already, its execution over, its sandbox freed) or that was

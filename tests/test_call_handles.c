@@ -27,7 +27,7 @@ static eryx_sandbox *make(eryx_config *config) {
 static eryx_result *run(eryx_sandbox *s, const char *code) {
     eryx_result *r = NULL;
     if (eryx_execute(s, code, strlen(code), &r) != ERYX_OK) fprintf(stderr, "    execute failed\n");
-    if (r && eryx_result_error_kind(r) != ERYX_ERROR_NONE) {
+    if (r && eryx_result_error_kind(r) == ERYX_ERROR_EXCEPTION) {
         fprintf(stderr, "    error: %s\n%s", eryx_result_error_message(r),
                 eryx_result_error_traceback(r) ? eryx_result_error_traceback(r) : "");
     }

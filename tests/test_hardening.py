@@ -37,9 +37,14 @@ def expect(cond, what):
         raise Failure(what)
 
 
+def short(value):
+    text = repr(value)
+    return text if len(text) <= 300 else text[:300] + "... (%d characters)" % len(text)
+
+
 def expect_eq(actual, expected, what=""):
     if actual != expected:
-        raise Failure("%s: got %r, expected %r" % (what, actual, expected))
+        raise Failure("%s: got %s, expected %s" % (what, short(actual), short(expected)))
 
 
 def default_signals():

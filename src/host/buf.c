@@ -140,25 +140,33 @@ bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
     return buf_append(b, "\"", 1);
 }
 
+/* Index just past the JSON string whose opening quote is text[i]. */
+static size_t string_end(const char *text, size_t len, size_t i) {
+    for (i++; i < len; i++) {
+        if (text[i] == '\\')
+            i++;
+        else if (text[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
 /* Deepest nesting of brackets in `text` outside strings (for text that
  * json_valid refused, to say why). */
 static size_t nesting(const char *text, size_t len) {
     size_t depth = 0, deepest = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
+        if (c == '"') {
+            i = string_end(text, len, i);
+            continue;
+        }
+        if (c == '[' || c == '{') {
             if (++depth > deepest) deepest = depth;
         } else if ((c == ']' || c == '}') && depth) {
             depth--;
         }
+        i++;
     }
     return deepest;
 }
@@ -171,34 +179,21 @@ const char *buf_guest_json(eryx_buf *b, const char *text, size_t len) {
     /* Valid, so a quote outside a string opens one, and a comma or colon
      * outside strings is a separator. */
     size_t run = 0; /* start of the bytes to copy as they are */
-    bool in_string = false;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = false;
+        if (c == '"') {
+            i = string_end(text, len, i);
             continue;
         }
-        switch (c) {
-        case '"':
-            in_string = true;
-            break;
-        case ' ':
-        case '\t':
-        case '\n':
-        case '\r':
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             buf_append(b, text + run, i - run);
             run = i + 1;
-            break;
-        case ',':
-        case ':':
+        } else if (c == ',' || c == ':') {
             buf_append(b, text + run, i + 1 - run);
             buf_append(b, " ", 1);
             run = i + 1;
-            break;
         }
+        i++;
     }
     buf_append(b, text + run, len - run);
     return NULL;

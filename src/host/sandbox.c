@@ -464,7 +464,7 @@ static eryx_status execute(eryx_sandbox *sandbox, exec_call *call, const eryx_ex
     if (sandbox->dirty && !sandbox->persistent && vm_reset(sandbox->vm) != 0) {
         result_fail(r, ERYX_ERROR_INTERNAL, "cannot reset the sandbox");
     } else {
-        sandbox->dirty = false;
+        if (!sandbox->persistent) sandbox->dirty = false; /* a session keeps its state */
         execute_on_vm(sandbox, call, options, r);
     }
     r->duration_ms = (double)(monotonic_ns() - start) / 1e6;
