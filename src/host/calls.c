@@ -5,7 +5,6 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -359,25 +358,37 @@ static completion *finish(uint32_t index, completion *c, completion *over) {
 }
 
 /* The handler's side of the end of a call. The text reaches Python as a
- * str: invalid UTF-8 becomes U+FFFD. */
+ * str: invalid UTF-8 becomes U+FFFD. Allocates outside the lock; the error
+ * that replaces a result beyond the budget only when it is needed. */
 static eryx_status complete(eryx_call *call, int status, const char *text) {
     if (!call) return ERYX_EINVAL;
     size_t len;
     char *payload = utf8_sanitized(text, strlen(text), &len);
-    completion *c = new_completion(status, payload, len);
-    completion *over = new_message(CALL_ERROR, c ? "the callback's result does not fit in what "
-                                                   "the host holds for the guest (results waiting "
-                                                   "to be taken: its memory limit, at most 1 GiB)"
-                                                 : "out of memory");
-    pthread_mutex_lock(&table_lock);
-    uint32_t index;
-    bool live = slot_of(call, &index) != NULL;
-    completion *queued = live ? finish(index, c, over) : NULL;
-    pthread_mutex_unlock(&table_lock);
+    completion *c = new_completion(status, payload, len), *over = NULL, *queued = NULL;
+    bool live, tried = false;
+    for (;;) {
+        pthread_mutex_lock(&table_lock);
+        uint32_t index;
+        live = slot_of(call, &index) != NULL;
+        call_hub *hub = live ? slot_at(index)->hub : NULL;
+        bool fits = c && live && hub->queued_bytes + c->bytes <= hub->budget;
+        if (live && !fits && !tried) {
+            pthread_mutex_unlock(&table_lock);
+            over = new_message(CALL_ERROR, c ? "the callback's result does not fit in what "
+                                               "the host holds for the guest (results waiting "
+                                               "to be taken: its memory limit, at most 1 GiB)"
+                                             : "out of memory");
+            tried = true;
+            continue; /* the call may have ended meanwhile: look again */
+        }
+        if (live) queued = finish(index, fits ? c : NULL, over);
+        pthread_mutex_unlock(&table_lock);
+        break;
+    }
     if (queued != c) free_completion(c);
     if (queued != over) free_completion(over);
     if (!live) return ERYX_EINVAL; /* completed already, or its execution is over */
-    if (queued == c) return ERYX_OK;
+    if (queued && queued == c) return ERYX_OK;
     return c ? ERYX_EINVAL : ERYX_ENOMEM;
 }
 
@@ -425,7 +436,7 @@ int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_
     slot->lineno = lineno;
     slot->start_ns = monotonic_ns();
     slot->deadline_ns = hub->timeout_ns ? slot->start_ns + hub->timeout_ns : 0;
-    snprintf(slot->name, sizeof slot->name, "%s", def->name);
+    memcpy(slot->name, def->name, strlen(def->name) + 1); /* valid_name: it fits */
     slot->prev = 0;
     slot->next = hub->pending;
     if (hub->pending) slot_at(hub->pending - 1)->prev = index + 1;
