@@ -135,7 +135,8 @@ char *callback_set_json(const callback_set *set) {
  * The table only grows (in chunks that never move) up to the number of
  * calls in flight at once. One lock guards the table, every hub's state and
  * its queue: each critical section is a few pointer moves (allocations and
- * copies happen outside), and with one lock there is no order to keep. */
+ * copies happen outside, but for a new chunk of the table now and then),
+ * and with one lock there is no order to keep. */
 
 enum { CHUNK_SLOTS = 256, MAX_CHUNKS = 4096 }; /* at most 1M calls in flight */
 
@@ -157,8 +158,6 @@ typedef struct completion {
 
 struct call_hub {
     pthread_cond_t ready;
-    bool detached;
-    uint64_t generation; /* of the execution in progress (or the last) */
     uint32_t next_id, started, max_calls;
     uint64_t timeout_ns;
     uint32_t pending;        /* first slot (index + 1) of the started, unfinished calls */
@@ -291,7 +290,6 @@ void call_hub_detach(call_hub *hub) {
 
 void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls, size_t budget) {
     pthread_mutex_lock(&table_lock);
-    hub->generation++;
     hub->started = 0;
     hub->in_flight = 0;
     hub->max_calls = max_calls;
@@ -302,7 +300,6 @@ void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls, size_t 
 
 uint64_t call_hub_end(call_hub *hub) {
     pthread_mutex_lock(&table_lock);
-    hub->generation++;
     uint64_t started = hub->started;
     release_pending(hub);
     completion *queue = take_queue(hub);

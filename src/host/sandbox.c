@@ -4,7 +4,6 @@
  */
 #include "sandbox.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
