@@ -200,9 +200,10 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/test_hardening $(B)/tests/test_call_handles \
+	$(B)/tests/test_files $(B)/tests/test_hardening $(B)/tests/test_call_handles \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks $(B)/asan/test_hardening $(B)/asan/test_call_handles $(FUZZ_BINS)
+	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_hardening \
+	$(B)/asan/test_call_handles $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/lib/liberyx.a
@@ -230,7 +231,7 @@ $(ASAN)/test_%: tests/test_%.c tests/check.h $(ASAN_HOST_OBJS) $(LIB_DATA_OBJS) 
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
 SANITIZER_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-ASAN_TESTS := test_api test_callbacks test_hardening test_call_handles
+ASAN_TESTS := test_api test_callbacks test_files test_hardening test_call_handles
 test-sanitize: deps
 	$(MAKE) all $(ASAN_TESTS:%=$(ASAN)/%)
 	for t in $(ASAN_TESTS); do $(SANITIZER_ENV) $(ASAN)/$$t || exit 1; done
@@ -253,8 +254,16 @@ FUZZ_HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/fuzz/host/%.o)
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Iinclude \
-	  -Isrc/host -Isrc/guest -I$(GEN) -o $@ $< $(FUZZ_HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_OBJS) \
-	  $(LIB_LDLIBS)
+	  -Isrc/host -Isrc/guest -I$(GEN) -o $@ $< $(filter $(B)/fuzz/cli/%.o,$^) $(FUZZ_HOST_OBJS) \
+	  $(LIB_DATA_OBJS) $(GEN_OBJS) $(LIB_LDLIBS)
+
+# fuzz_session drives the command-line tool's request handling as well.
+FUZZ_CLI_OBJS := $(patsubst %,$(B)/fuzz/cli/%.o,session_request io interrupt shell_callback shell_process)
+$(B)/fuzz/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) src/host/json.h include/eryx.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	  -Iinclude -Isrc/host -c $< -o $@
+$(B)/fuzz/fuzz_session: $(FUZZ_CLI_OBJS)
 
 fuzz: deps
 	$(MAKE) all $(FUZZ_BINS)
@@ -264,7 +273,7 @@ $(B)/bench/%: bench/%.c bench/timed.h $(B)/lib/liberyx.a
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
-bench: all $(B)/bench/bench_create $(B)/bench/bench_trace
+bench: all $(B)/bench/bench_create $(B)/bench/bench_trace $(B)/bench/bench_template
 	./scripts/setup-bench.sh || echo "bench: no Node.js, Pyodide is left out"
 	$(PY) bench/run.py
 

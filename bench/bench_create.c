@@ -9,22 +9,7 @@
 #include <time.h>
 
 #include "eryx.h"
-
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int by_value(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void report(const char *name, double *samples, int n) {
-    qsort(samples, (size_t)n, sizeof *samples, by_value);
-    printf("%s %.1f %.1f\n", name, samples[n / 2], samples[0]);
-}
+#include "timed.h"
 
 /* Private (not shared with other mappings of the same pages) memory of this
  * process, KiB, from /proc/self/smaps_rollup. */

@@ -16,6 +16,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ERYX = os.path.join(ROOT, "build", "bin", "eryx")
 BENCH_CREATE = os.path.join(ROOT, "build", "bench", "bench_create")
 BENCH_TRACE = os.path.join(ROOT, "build", "bench", "bench_trace")
+BENCH_TEMPLATE = os.path.join(ROOT, "build", "bench", "bench_template")
+DIST = "/usr/lib/python3/dist-packages"
+# The template and request of bench_template.c, rendered natively.
+NATIVE_RENDER = r"""
+import statistics, sys, time
+if sys.argv[1] == "pure":
+    sys.modules["markupsafe._speedups"] = None  # MarkupSafe's Python code, as in the sandbox
+import jinja2, yaml
+env = jinja2.Environment(autoescape=True)
+page = env.from_string('<h1>{{ title }}</h1><ul>{% for item in items %}'
+                       '<li>{{ item.name }}: {{ item.price }}</li>{% endfor %}</ul>')
+samples = []
+for _ in range(2000):
+    t = time.perf_counter()
+    html = page.render(title='Order <42>', items=[{'name': 'tea', 'price': 3},
+                                                  {'name': 'cake', 'price': 5}])
+    samples.append(time.perf_counter() - t)
+print(statistics.median(samples))
+"""
 NATIVE = "/usr/bin/python3.11"
 QUICK = "--quick" in sys.argv
 REPEAT = 3 if QUICK else 7
@@ -70,6 +89,29 @@ def row(name, eryx_s, native_s, unit="ms", peer_s=None):
     print(line)
 
 
+def template_rows(native_start):
+    """A snapshot of a session that imported jinja2 and yaml as the template
+    of stateless sandboxes: creation, `pass`, a render per request."""
+    if not os.path.isdir(os.path.join(DIST, "jinja2")):
+        print("(snapshot template: skipped, python3-jinja2 is not installed)")
+        return
+    out = subprocess.run([BENCH_TEMPLATE, DIST, "100" if QUICK else "500"], check=True,
+                         capture_output=True, text=True).stdout
+    f = {l.split()[0]: float(l.split()[1]) / 1e6 for l in out.splitlines()}
+    native = {kind: min(float(subprocess.run([NATIVE, "-c", NATIVE_RENDER, kind], check=True,
+                                             capture_output=True, text=True).stdout)
+                        for _ in range(3)) for kind in ("speedups", "pure")}
+    print("%-34s %10.0f KiB, loaded once in %.1f ms" % (
+        "snapshot: jinja2+yaml session", f["snapshot_bytes"] * 1e6 / 1024,
+        f["load_snapshot_us"] * 1e3))
+    row("snapshot: create sandbox from it", f["create_from_snapshot_us"], native_start, "us")
+    row("snapshot: pass in it", f["pass_from_snapshot_us"], native_start, "us")
+    row("snapshot: render request (execute)", f["render_request_us"], native["speedups"], "us")
+    row("snapshot: render, timed in guest", f["render_in_guest_us"], native["speedups"], "us")
+    row("  vs native without C speedups", f["render_in_guest_us"], native["pure"], "us")
+    print("(render rows: baseline is native python3.11 rendering with everything imported)")
+
+
 def main():
     scripts = [os.path.join(ROOT, "bench", s) for s in ("fib.py", "strings_dicts.py")]
     peer = pyodide(scripts)
@@ -91,6 +133,8 @@ def main():
     print("%-34s %10.0f KiB private per sandbox, %d alive at once" % (
         "in-process: idle sandbox memory", figures["idle_private_kib"] * 1e6,
         figures["alive_sandboxes"] * 1e6))
+
+    template_rows(native_start)
 
     for path in scripts:
         name = os.path.basename(path)

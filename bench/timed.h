@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "eryx.h"
 
@@ -43,6 +44,24 @@ static inline double timed(eryx_sandbox *sb, const char *code, int trace) {
     double t = atof(eryx_result_json(r));
     eryx_result_free(r);
     return t;
+}
+
+/* CLOCK_MONOTONIC in microseconds, for the drivers that time from outside. */
+static inline double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static inline int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Prints "NAME MEDIAN MIN" of n samples (sorting them). */
+static inline void report(const char *name, double *samples, int n) {
+    qsort(samples, (size_t)n, sizeof *samples, by_value);
+    printf("%s %.1f %.1f\n", name, samples[n / 2], samples[0]);
 }
 
 #endif

@@ -56,6 +56,8 @@ typedef enum eryx_status {
     ERYX_ENOMEM = 2,    /* the host could not allocate memory */
     ERYX_EBUSY = 3,     /* the sandbox is running an execution on another thread */
     ERYX_EINTERNAL = 4, /* the sandbox could not be started (see the message) */
+    ERYX_ENOENT = 5,    /* no such file or directory (the file functions) */
+    ERYX_ENOSPC = 6,    /* a filesystem quota is full (the file functions) */
 } eryx_status;
 
 /* A short English description of a status. Static storage; never NULL. */
@@ -94,7 +96,7 @@ const char *eryx_status_string(eryx_status status);
 
 /* The JSON arguments of one callback invocation: at most this many bytes,
  * else the invocation raises CallbackError in Python. */
-#define ERYX_CALLBACK_ARGS_MAX (16u * 1024u * 1024u)
+#define ERYX_CALLBACK_ARGS_MAX (64u * 1024u * 1024u)
 
 /* Callback invocations of one execution in flight at once (started, and
  * their completion not yet taken by the guest): at most this many, else
@@ -255,6 +257,74 @@ eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *u
  * Returns a string freed with eryx_free, or NULL when out of memory. */
 char *eryx_trace_event_to_json(const eryx_trace_event *event);
 
+/* ---- files ----
+ *
+ * The guest sees one filesystem. The standard library is at /lib,
+ * read-only. Everything else is an in-memory tree held by the host outside
+ * the guest's linear memory: writable /tmp and /data (the working
+ * directory), and whatever the host puts there (eryx_config_add_file).
+ * Every execution of a stateless sandbox starts with the tree as
+ * configured; a session keeps its files between executions, eryx_sandbox_
+ * reset returns them to the configured state, and snapshots hold them.
+ * Files behave as on Linux (renames, hard and symbolic links inside the
+ * tree, O_EXCL, O_APPEND, truncation, sparse files, stat sizes, times and
+ * inode numbers). WASI preview1 has no permission bits: the guest's
+ * st_mode carries the file type only, and chmod changes nothing.
+ *
+ * Guest paths given to these functions are absolute ("/data/in.csv"),
+ * at most 4096 bytes, without "." or ".." components; repeated and
+ * trailing slashes are ignored. */
+
+/* Quotas of the in-memory tree: bytes it holds (file data as really
+ * stored: a sparse file costs what was written; names and link targets
+ * count too; default 64 MiB), files, directories and links (default
+ * 10000), descriptors the guest may have open (default 1024, at most 1024).
+ * Past a quota the guest's call fails with ENOSPC (OSError in Python) or
+ * EMFILE; the execution goes on, and freeing space makes writes work again.
+ * 0 for bytes or entries means no limit. ERYX_EINVAL for fds 0 or > 1024. */
+eryx_status eryx_config_set_fs_limits(eryx_config *config, uint64_t bytes, uint64_t entries,
+                                      uint32_t fds);
+
+/* Puts a file into the configured tree, creating its parent directories:
+ * `len` bytes of `data` (NULL with len 0: empty) at `guest_path`, mode
+ * 0644; an existing file is replaced. ERYX_EINVAL (message in errbuf) for
+ * NULL, a path that is not absolute, is under /lib or a mount, or has a
+ * file where a directory must be; ERYX_ENOSPC past the quotas. */
+eryx_status eryx_config_add_file(eryx_config *config, const char *guest_path, const void *data,
+                                 size_t len, char *errbuf, size_t errlen);
+
+/* Mounts the host directory `host_dir` at `guest_dir` (made if missing),
+ * read-write, or read-only when read_only is non-zero: every change is
+ * then EROFS. Confined by the kernel (openat2 with RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS): no path, "..", symbolic link (absolute, relative,
+ * or swapped in during a call) or /proc magic link leaves host_dir; FIFOs,
+ * sockets and devices in it cannot be opened (EACCES, without blocking);
+ * the guest cannot create symbolic links there (EPERM) and never sees the
+ * host path. The directory is opened now: renaming it later changes
+ * nothing. ERYX_EINVAL (message in errbuf) for NULL, a host_dir that does
+ * not exist or is not a directory, a kernel without openat2 (fail closed),
+ * a guest_dir that is not absolute, is "/", is or is under /lib or
+ * /packages, is already a mount, or is inside or above another mount. */
+eryx_status eryx_config_add_volume(eryx_config *config, const char *host_dir, const char *guest_dir,
+                                   int read_only, char *errbuf, size_t errlen);
+
+/* Bytes the guest may write per execution to read-write volumes (0: no
+ * limit, the default). Past it, writes fail with EDQUOT (OSError). */
+eryx_status eryx_config_set_volume_write_budget(eryx_config *config, uint64_t bytes);
+
+/* Puts Python code on the guest's sys.path, read-only: `path` is a package
+ * directory (it has __init__.py: importable under its directory name), a
+ * directory of packages and modules (a site-packages-like tree), or a .whl
+ * or .zip archive (read now, stored or deflated). Packages are mounted at
+ * /packages/0, /packages/1, ... in the order added, and searched after the
+ * standard library. Native extensions cannot load: importing a module that
+ * needs one raises ImportError naming the extension file, so packages with
+ * pure-Python fallbacks (MarkupSafe, PyYAML) use them. ERYX_EINVAL (message
+ * in errbuf) for NULL, a path that does not exist, an archive that cannot
+ * be read, or more than 32 packages. */
+eryx_status eryx_config_add_package(eryx_config *config, const char *path, char *errbuf,
+                                    size_t errlen);
+
 /* ======================================================================
  * Sandbox lifecycle.
  * ====================================================================== */
@@ -263,8 +333,11 @@ typedef struct eryx_sandbox eryx_sandbox;
 
 /* Creates a sandbox from `config` (NULL: the defaults) and stores it in *out.
  * A sandbox starts from the image of an initialized interpreter that the
- * build embeds in the library, mapped copy-on-write: creating one costs
- * microseconds (the first in a process maps the image). On failure *out is
+ * build embeds in the library (or from the configuration's snapshot),
+ * mapped copy-on-write: creating one costs microseconds (the first in a
+ * process maps the image). ERYX_EINVAL (message in errbuf) when the
+ * configured mount points cannot be made, or when a snapshot's open files
+ * are on mounts the configuration lacks. On failure *out is
  * NULL and, when errbuf is not NULL, a message saying why is written there
  * (at most errlen bytes, NUL-terminated). */
 eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
@@ -282,8 +355,9 @@ void eryx_sandbox_free(eryx_sandbox *sandbox);
 eryx_status eryx_session_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
                              size_t errlen);
 
-/* Returns a session (or sandbox) to the initial state. ERYX_EBUSY while it
- * runs. */
+/* Returns a session (or sandbox) to the initial state: the built-in image
+ * or the configuration's snapshot (eryx_config_set_snapshot), and the
+ * configured files. ERYX_EBUSY while it runs. */
 eryx_status eryx_sandbox_reset(eryx_sandbox *sandbox);
 
 /* Stops the execution running in `sandbox` (a loop, a sleep, a wait on a
@@ -294,19 +368,71 @@ void eryx_sandbox_cancel(eryx_sandbox *sandbox);
 
 /* ---- snapshots of sessions ---- */
 
-/* Captures the whole interpreter state of a session (everything, including
- * what pickle cannot: lambdas, generators, closures, open in-memory files)
- * as a blob for eryx_sandbox_restore, in this or another process running
- * the same build. The blob holds only what differs from the initial state,
- * compressed. *blob is freed with eryx_free. ERYX_EINVAL for a stateless
+/* Captures the whole state of a session (everything, including what
+ * pickle cannot: lambdas, generators, closures, open files, the in-memory
+ * tree) as a blob for eryx_sandbox_restore or eryx_config_set_snapshot, in
+ * this or another process running the same build. The blob holds only
+ * what differs from the initial state, compressed, and no host address.
+ * Volumes and packages are not in it: a restore sees those of its own
+ * configuration (files open on a volume become closed fds). When the
+ * configuration has a snapshot key, the blob carries an HMAC-SHA-256 of
+ * itself. *blob is freed with eryx_free. ERYX_EINVAL for a stateless
  * sandbox, ERYX_EBUSY while it runs. */
 eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len);
 
 /* Replaces the session's state with a snapshot. A blob from another build,
  * truncated, corrupted or random gives ERYX_EINVAL with a message in errbuf
- * (if not NULL) and leaves the session as it was. */
+ * (if not NULL) and leaves the session as it was. Even a crafted blob with
+ * a valid checksum can at worst give a guest that misbehaves inside its
+ * sandbox. With a snapshot key configured, a blob without a valid MAC
+ * under that key is refused. */
 eryx_status eryx_sandbox_restore(eryx_sandbox *sandbox, const void *blob, size_t len, char *errbuf,
                                  size_t errlen);
+
+/* The key (1 to 64 bytes, copied; NULL or 0 removes it) that snapshots of
+ * sandboxes made from `config` are signed with (HMAC-SHA-256), and that
+ * eryx_sandbox_restore and eryx_config_set_snapshot require: for hosts
+ * that keep snapshots where clients can change them. Set it before
+ * eryx_config_set_snapshot. ERYX_EINVAL for a key over 64 bytes. */
+eryx_status eryx_config_set_snapshot_key(eryx_config *config, const void *key, size_t len);
+
+/* Makes a snapshot the starting point of every sandbox and session created
+ * from `config`: each starts from that state (modules imported, files
+ * written) instead of the built-in image, mapped copy-on-write the same
+ * way, so creating one costs microseconds; a stateless sandbox returns to
+ * it before every execution, a session on reset. The blob is read once,
+ * here (it may be freed afterwards); its files replace the configured tree
+ * (eryx_config_add_file still adds to it). Give the configuration the same
+ * packages (in the same order) as the session that took it had. Errors as
+ * for eryx_sandbox_restore; NULL blob clears the setting. */
+eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size_t len,
+                                     char *errbuf, size_t errlen);
+
+/* ---- files of a sandbox, between executions ----
+ * These see the sandbox's in-memory tree as the guest left it (not /lib,
+ * volumes or packages: ERYX_EINVAL). For a stateless sandbox, write and
+ * remove change the state every later execution starts from; read and list
+ * see what the last execution left. ERYX_EBUSY while an execution runs. */
+
+/* Reads the whole file at guest_path into *data (freed with eryx_free;
+ * NUL-terminated for convenience, *len excludes the NUL). ERYX_ENOENT when
+ * there is no such file, ERYX_EINVAL for a directory or a bad path. */
+eryx_status eryx_sandbox_read_file(eryx_sandbox *sandbox, const char *guest_path, void **data,
+                                   size_t *len);
+
+/* Writes a file (replacing it; parent directories made as needed). */
+eryx_status eryx_sandbox_write_file(eryx_sandbox *sandbox, const char *guest_path, const void *data,
+                                    size_t len);
+
+/* The entries of a directory as a JSON array of objects, sorted by name:
+ * [{"name": "a.csv", "type": "file", "size": 12}, {"name": "out", "type":
+ * "dir", "size": 4096}, {"name": "l", "type": "symlink", ...}]. Freed with
+ * eryx_free. ERYX_ENOENT, ERYX_EINVAL for a file. */
+eryx_status eryx_sandbox_list_dir(eryx_sandbox *sandbox, const char *guest_dir, char **json);
+
+/* Removes a file, a symbolic link or an empty directory. ERYX_ENOENT,
+ * ERYX_EINVAL for a non-empty directory. */
+eryx_status eryx_sandbox_remove_file(eryx_sandbox *sandbox, const char *guest_path);
 
 /* ======================================================================
  * Execution.
@@ -320,7 +446,8 @@ typedef struct eryx_result eryx_result;
  *
  * The code is compiled as file "<user>" with top-level `await` allowed and
  * run in a fresh `__main__` namespace: each execution starts from the
- * initialized interpreter, nothing is kept from the last one. stdout and
+ * initialized interpreter (or the configuration's snapshot) and the
+ * configured files, nothing is kept from the last one. stdout and
  * stderr are captured separately. After the code ends, a global named
  * `result` is converted to JSON (see eryx_result_json).
  *
@@ -454,7 +581,8 @@ int eryx_result_session_reset(const eryx_result *result);
  * when out of memory. */
 char *eryx_result_to_json(const eryx_result *result);
 
-/* Frees memory that eryx handed to the caller (eryx_result_to_json). */
+/* Frees memory that eryx handed to the caller (eryx_result_to_json,
+ * snapshots, files). */
 void eryx_free(void *ptr);
 
 #if defined(__GNUC__)

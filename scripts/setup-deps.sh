@@ -6,6 +6,8 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 deps="$here/build/deps"
 pkgs="clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 libclang-rt-19-dev wasi-libc wabt dpkg-dev python3.11 make gcc pkg-config zlib1g-dev clang-format-19"
+# Pure-Python packages the tests mount into the sandbox with --package.
+pkgs="$pkgs python3-jinja2 python3-yaml python3-dateutil"
 
 missing=""
 for p in $pkgs; do

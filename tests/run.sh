@@ -36,8 +36,11 @@ suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
 suite "C API: hardening (stack, outcome, timeouts, output)" build/tests/test_hardening
 suite "C API: callback arguments, bounds and handles" build/tests/test_call_handles
+suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
+suite "files, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_files
 suite "callbacks and tracing, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_callbacks
@@ -47,9 +50,15 @@ suite "hardening, host code under ASan+UBSan" env \
 suite "callback handles, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_call_handles
-suite "command line" /usr/bin/python3.11 tests/test_cli.py
+suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli_run.py
+suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
+suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py
+suite "command line: repl" /usr/bin/python3.11 tests/test_cli_repl.py
+suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.py
+suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/test_files_cli.py
 suite "command line: hardening" /usr/bin/python3.11 tests/test_hardening.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
+suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
 suite "fuzz targets, a few seconds each over their seeds" tests/fuzz_smoke.sh
 

@@ -124,19 +124,20 @@ static void test_args_from_internals_are_checked(void) {
 
 static void test_args_too_large(void) {
     eryx_config *c = config_with("echo", echo);
+    eryx_config_set_memory_limit(c, 1024ull << 20);
     eryx_sandbox *s = make(c);
     eryx_config_free(c);
     echo_calls = 0;
     eryx_result *r = run(s, "try:\n"
-                            "    await echo(data='x' * (16 * 2**20))\n"
+                            "    await echo(data='x' * (64 * 2**20))\n"
                             "except CallbackError as e:\n"
                             "    result = str(e)\n");
-    CHECK_STR(eryx_result_json(r), "\"callback arguments are larger than 16 MiB of JSON\"");
+    CHECK_STR(eryx_result_json(r), "\"callback arguments are larger than 64 MiB of JSON\"");
     CHECK(echo_calls == 0);
     eryx_result_free(r);
     /* Just below the bound passes. */
-    r = run(s, "result = len((await echo(data='x' * (16 * 2**20 - 20)))['data'])");
-    CHECK_STR(eryx_result_json(r), "16777196");
+    r = run(s, "result = len((await echo(data='x' * (64 * 2**20 - 20)))['data'])");
+    CHECK_STR(eryx_result_json(r), "67108844");
     eryx_result_free(r);
     eryx_sandbox_free(s);
 }

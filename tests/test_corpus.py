@@ -1,8 +1,11 @@
 """Standard library corpus: every tests/corpus/*.py program must print the
 same bytes and exit with the same status in the sandbox as under native
-/usr/bin/python3.11 (the same CPython version as the guest).
+/usr/bin/python3.11 (the same CPython version as the guest). With --files,
+the programs of tests/files_corpus/, which write and read files: natively
+each runs in a fresh temporary directory, in the sandbox in its in-memory
+working directory /data.
 
-usage: python3.11 tests/test_corpus.py [FILTER]
+usage: python3.11 tests/test_corpus.py [--files] [FILTER]
 Ends with the line "N passed, N failed".
 """
 import difflib
@@ -10,26 +13,32 @@ import glob
 import os
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ERYX = os.environ.get("ERYX", os.path.join(ROOT, "build", "bin", "eryx"))
 NATIVE = "/usr/bin/python3.11"
 
 
-def run(argv):
-    p = subprocess.run(argv, capture_output=True, timeout=120,
+def run(argv, cwd=None):
+    p = subprocess.run(argv, capture_output=True, timeout=120, cwd=cwd,
                        env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
     return p.returncode, p.stdout, p.stderr
 
 
 def main():
-    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = sys.argv[1:]
+    files = "--files" in args
+    args = [a for a in args if a != "--files"]
+    pattern = args[0] if args else ""
+    corpus = "files_corpus" if files else "corpus"
     passed = failed = 0
-    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "corpus", "*.py"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", corpus, "*.py"))):
         name = os.path.basename(path)
         if pattern not in name:
             continue
-        native = run([NATIVE, "-I", path])
+        with tempfile.TemporaryDirectory() as work:
+            native = run([NATIVE, "-I", path], cwd=work)
         sandbox = run([ERYX, "run", path])
         if native[:2] == sandbox[:2] and native[0] == 0:
             passed += 1

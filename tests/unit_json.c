@@ -2,15 +2,21 @@
  * unit_json.c - tests of src/host/json.c alone: the grammar (valid and
  * invalid texts, json_parse and json_valid agreeing on each), error offsets,
  * escapes and UTF-8 edge cases, deep nesting, numbers of any size, the
- * accessors, source spans and json_quote.
+ * accessors, json_quote and json_write, and the memory a tree takes.
  *
  * Usage: unit_json [FILTER]
  * Prints one line per test and "N passed, N failed"; exits 1 on any failure.
  */
 #include <float.h>
 #include <locale.h>
+#include <malloc.h>
+#include <sanitizer/allocator_interface.h>
 #include <math.h>
 #include <stdlib.h>
+
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
 
 #include "check.h"
 #include "json.h"
@@ -283,6 +289,18 @@ static void test_numbers(void) {
     big[n - 1] = '\0';
     memcpy(big + n - 5, "e-1", 4);
     CHECK(number_of(big) == 0.1); /* 0.0999... with 4993 nines rounds to 0.1 */
+    /* Halfway between two doubles, then a nonzero digit 1000 places later:
+     * the digits beyond those kept still decide the rounding. */
+    memcpy(big, "9007199254740993", 16);
+    memset(big + 16, '0', 1000);
+    strcpy(big + 1016, "e-1000");
+    CHECK(number_of(big) == 9007199254740992.0); /* exactly halfway: to even */
+    strcpy(big + 1016, "1e-1001");
+    CHECK(number_of(big) == 9007199254740994.0); /* just above halfway: up */
+    strcpy(big, "0.");
+    memset(big + 2, '0', 2000);
+    strcpy(big + 2002, "15e2001");
+    CHECK(number_of(big) == 1.5); /* leading zeros of the fraction */
     free(big);
 
     /* The C locale's decimal point does not matter. */
@@ -344,7 +362,7 @@ static void test_deep_nesting(void) {
     free(s);
 }
 
-/* Accessors: order, duplicates, keys with NUL, wrong types, source spans. */
+/* Accessors: order, duplicates, keys with NUL, wrong types. */
 static void test_accessors(void) {
     const char *src = "{\"b\": [1, \"two\", null, true, false], \"a\": {\"x\": -1.50}, "
                       "\"k\\u0000ey\": 7, \"dup\": 1, \"dup\": 2}";
@@ -384,19 +402,6 @@ static void test_accessors(void) {
     CHECK(json_length(json_array_get(b, 1)) == 0);
     CHECK(json_typeof(NULL) == JSON_NONE && json_length(NULL) == 0);
     CHECK(json_string(NULL, NULL) == NULL && json_object_get(NULL, "a") == NULL);
-    CHECK(json_source_offset(NULL) == 0 && json_source_length(NULL) == 0);
-
-    /* Source spans: the exact text of a value, without whitespace. */
-    const json_value *x = json_object_get(json_object_get(v, "a"), "x");
-    CHECK(json_source_length(x) == 5 && memcmp(src + json_source_offset(x), "-1.50", 5) == 0);
-    const json_value *two = json_array_get(b, 1);
-    CHECK(json_source_length(two) == 5 && memcmp(src + json_source_offset(two), "\"two\"", 5) == 0);
-    CHECK(json_source_length(b) == 29 && src[json_source_offset(b)] == '[');
-    CHECK(json_source_offset(v) == 0 && json_source_length(v) == strlen(src));
-    json_free(v);
-
-    v = parse((text)T("  [ 1 ] "), err, sizeof err);
-    CHECK(json_source_offset(v) == 2 && json_source_length(v) == 5);
     json_free(v);
     json_free(NULL);
 }
@@ -464,6 +469,118 @@ static void test_quote(void) {
     }
 }
 
+/* Parses `src`, writes it back and compares with `expected`; the written
+ * text parses to the same text again. */
+static void check_write(const char *src, const char *expected) {
+    char err[128];
+    json_value *v = parse((text){src, strlen(src)}, err, sizeof err);
+    size_t len = 0;
+    char *out = json_write(v, &len);
+    CHECK(out != NULL && strlen(out) == len);
+    if (out == NULL || strcmp(out, expected) != 0) {
+        fprintf(stderr, "    json_write(%s) is %s, expected %s\n", src, out ? out : err, expected);
+        check_failures++;
+    }
+    json_value *again = out != NULL ? parse((text){out, len}, err, sizeof err) : NULL;
+    char *out2 = json_write(again, NULL);
+    CHECK(out2 != NULL && out != NULL && strcmp(out, out2) == 0);
+    free(out);
+    free(out2);
+    json_free(again);
+    json_free(v);
+}
+
+/* json_write: the canonical text, whatever the spacing and escapes of the
+ * source; numbers as written; raw control characters never come out. */
+static void test_write(void) {
+    check_write("null", "null");
+    check_write(" true ", "true");
+    check_write("false", "false");
+    check_write("-1.50e+3", "-1.50e+3");
+    check_write("123456789012345678901234567890", "123456789012345678901234567890");
+    check_write("\"\\u0041b\"", "\"Ab\"");
+    check_write("\"a\\r\\nb\\u0000\\u001f\\/\"", "\"a\\r\\nb\\u0000\\u001f/\"");
+    check_write("\"\\uD83D\\uDE00\\uD800\"", "\"\xF0\x9F\x98\x80\xEF\xBF\xBD\"");
+    check_write("[]", "[]");
+    check_write("{}", "{}");
+    check_write("[ 1 ,2,\t[ ] , { } ]", "[1, 2, [], {}]");
+    check_write("{\"b\":1,\"a\":{\"x\":[null]},\"b\":2}",
+                "{\"b\": 1, \"a\": {\"x\": [null]}, \"b\": 2}");
+    check_write("{\"k\\u0000\":\"\\u2028\"}", "{\"k\\u0000\": \"\xE2\x80\xA8\"}");
+    CHECK(json_write(NULL, NULL) == NULL);
+    /* The deepest tree the parser accepts is written and read back. */
+    for (int objects = 0; objects <= 1; objects++) {
+        text deep = nested(JSON_MAX_DEPTH, objects);
+        char err[128];
+        json_value *v = parse(deep, err, sizeof err);
+        size_t len;
+        char *out = json_write(v, &len);
+        CHECK(out != NULL && json_valid(out, len));
+        free(out);
+        json_free(v);
+        free((char *)deep.text);
+    }
+}
+
+/* Bytes allocated now, from the allocator's own counters (ASan's when it
+ * replaces malloc). */
+static size_t heap_in_use(void) {
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+    return __sanitizer_get_current_allocated_bytes();
+#else
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+#endif
+}
+
+/* `n` copies of `item` joined by commas inside "[...]". */
+static text array_of(const char *item, size_t n) {
+    size_t ilen = strlen(item), len = n * (ilen + 1) + 1;
+    char *s = malloc(len + 1), *p = s;
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++, p += ilen + 1) {
+        memcpy(p, item, ilen);
+        p[ilen] = i + 1 < n ? ',' : ']';
+    }
+    *p = '\0';
+    return (text){s, len};
+}
+
+/* The tree's memory stays within the documented factor of the input
+ * length. */
+static void test_memory(void) {
+    static const struct {
+        const char *item;
+        double max_factor;
+    } cases[] = {{"0", 9.1}, {"[0]", 10.6}, {"[]", 8.1}, {"\"\"", 6.1}, {"{\"\":0}", 8.6}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        text t = array_of(cases[i].item, 1000000);
+        size_t before = heap_in_use();
+        json_value *v = json_parse(t.text, t.len, NULL, 0);
+        size_t held = heap_in_use() - before;
+        CHECK(v != NULL && json_length(v) == 1000000);
+        if ((double)held > cases[i].max_factor * (double)t.len) {
+            fprintf(stderr, "    [%s, ...]: %zu bytes for %zu of input\n", cases[i].item, held,
+                    t.len);
+            check_failures++;
+        }
+        json_free(v);
+        free((char *)t.text);
+    }
+    /* A long string takes about its own length. */
+    size_t n = 10 << 20;
+    char *s = malloc(n + 2);
+    memset(s + 1, 'x', n);
+    s[0] = s[n + 1] = '"';
+    size_t before = heap_in_use();
+    json_value *v = json_parse(s, n + 2, NULL, 0);
+    size_t held = heap_in_use() - before;
+    CHECK(json_string(v, NULL) != NULL);
+    CHECK(held < n + 4096);
+    json_free(v);
+    free(s);
+}
+
 /* Runs the tests whose name contains argv[1] (all without it). */
 int main(int argc, char **argv) {
     static const test_case tests[] = {
@@ -476,6 +593,8 @@ int main(int argc, char **argv) {
         {"accessors", test_accessors},
         {"large_array", test_large_array},
         {"quote", test_quote},
+        {"write", test_write},
+        {"memory", test_memory},
     };
     return run_tests(tests, sizeof tests / sizeof tests[0], argc > 1 ? argv[1] : NULL);
 }

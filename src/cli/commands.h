@@ -4,6 +4,7 @@
 #ifndef ERYX_CLI_COMMANDS_H
 #define ERYX_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "eryx.h"
@@ -13,6 +14,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
 
 /* Prints the help text to `f` and returns `status`, or EC_FAILURE when the
  * help could not be written (main.c). */
@@ -27,5 +29,10 @@ int result_exit_status(const eryx_result *result);
  * nothing on success or sys.exit. Returns 0 or the errno of a failed write
  * (run.c). */
 int write_error_report(const eryx_result *result);
+
+/* Reads the program in FILE ("-": stdin) into `buf`, at most CLI_MAX_INPUT
+ * bytes. Reports a failure on stderr and returns false (run.c). */
+struct buffer;
+bool read_program(const char *file, struct buffer *buf);
 
 #endif

@@ -42,17 +42,73 @@ bool buffer_puts(struct buffer *buf, const char *s);
 /* Frees the data and leaves the buffer empty. */
 void buffer_free(struct buffer *buf);
 
-/* Reads `fd` to end of file into `buf`, whatever its size and bytes.
- * Returns 0 or an errno (ENOMEM when the buffer cannot grow; EISDIR for a
- * directory). */
-int read_fd(int fd, struct buffer *buf);
+/* Most bytes of one input the tool holds for the guest: a program of `eryx
+ * run`, a request line of `eryx session`. */
+#define CLI_MAX_INPUT ((size_t)32 << 20)
 
-/* Reads the file at `path` into `buf`. Returns 0 or an errno. */
-int read_file(const char *path, struct buffer *buf);
+/* Largest snapshot file read (session restore, --snapshot): a blob holds at
+ * most the guest's memory (4 GiB) and its files, compressed. */
+#define CLI_MAX_SNAPSHOT ((size_t)5 << 30)
 
-/* Creates or replaces the file at `path` with `len` bytes of `data`. A
- * file left incomplete by a failure is removed. Returns 0 or an errno. */
+/* The error of the functions below for a path that is not a regular file
+ * (a FIFO, a device, a socket); not an errno. */
+#define IO_NOT_REGULAR (-1)
+
+/* strerror, knowing IO_NOT_REGULAR. */
+const char *io_strerror(int err);
+
+/* Reads `fd` to end of file into `buf`, whatever its bytes. Returns 0 or an
+ * errno: ENOMEM when the buffer cannot grow; EFBIG as soon as more than
+ * `max` bytes came (the buffer then holds max + 1 of them); EISDIR for a
+ * directory. */
+int read_fd(int fd, struct buffer *buf, size_t max);
+
+/* Reads the file at `path` (any kind that can be read: a FIFO waits for
+ * its writer) into `buf`, as read_fd. Returns 0 or an errno. */
+int read_file(const char *path, struct buffer *buf, size_t max);
+
+/* Reads the regular file at `path` into `buf`, at most `max` bytes:
+ * anything else gives an error at once, without reading or waiting
+ * (IO_NOT_REGULAR for a FIFO, a device or a socket, EISDIR for a
+ * directory, EFBIG for a larger file). Returns 0 or the error. */
+int read_regular_file(const char *path, struct buffer *buf, size_t max);
+
+/* Creates or replaces the file at `path` with `len` bytes of `data`, never
+ * leaving a partial file: the data go to a new file in the same directory,
+ * which is synced and then renamed to `path`; on failure only that new file
+ * is removed, and what was at `path` stays as it was. Only a regular file
+ * is replaced (keeping its permissions; a symbolic link is followed):
+ * anything else there is an error (IO_NOT_REGULAR, EISDIR). Returns 0 or
+ * the error. */
 int write_file(const char *path, const void *data, size_t len);
+
+/* Reads lines from a file descriptor, whatever their bytes (NUL included),
+ * holding at most one line of the given maximum plus one read (64 KiB).
+ * Initialized as {.fd = FD, .wake_fd = -1} (or a descriptor whose becoming
+ * readable ends a wait for input: the REPL's Ctrl-C); free `buf` after
+ * use. */
+struct line_reader {
+    int fd;
+    int wake_fd;
+    struct buffer buf; /* what was read; from `start` on not yet returned */
+    size_t start;
+    bool eof;
+    bool dropping; /* inside a line that is too long */
+};
+
+enum line_result { LINE_OK, LINE_TOO_LONG, LINE_EOF, LINE_WAKE, LINE_ERROR };
+
+/* The next line: LINE_OK with the line in *line (without its newline,
+ * NUL-terminated, valid until the next call) and its length in *len; the
+ * last line may lack the newline. A line longer than `max` bytes is read to
+ * its end without being kept and gives LINE_TOO_LONG. LINE_EOF at end of
+ * input; LINE_WAKE when wake_fd is readable while input is awaited (the
+ * caller reads it; what was read so far is kept); LINE_ERROR with errno
+ * set when reading fails. */
+enum line_result line_reader_next(struct line_reader *r, size_t max, char **line, size_t *len);
+
+/* Closes *fd if open (not -1) and marks it closed. */
+void close_fd(int *fd);
 
 /* Writes `len` bytes to `f` and flushes at once, so that a failure is seen
  * here with its errno rather than later at exit. Returns 0 or the errno. */

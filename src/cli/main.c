@@ -4,13 +4,15 @@
  *   eryx run [OPTIONS] FILE | - | -c CODE
  *   eryx session [OPTIONS]
  *   eryx repl [OPTIONS]
+ *   eryx snapshot [OPTIONS] FILE | -c CODE -o OUT
  *   eryx --version | --help
  *
  * This file dispatches to the commands and holds the help text. The
- * commands live in run.c, session.c and repl.c; their options in options.c
- * (one table for all three); --callback in shell_callback.c, --trace in
- * trace_writer.c, file and stream helpers in io.c. Everything goes through
- * the public API in eryx.h.
+ * commands live in run.c, session.c (its requests in session_request.c)
+ * and repl.c; their options in options.c (one table for all three);
+ * --callback in shell_callback.c (its processes in shell_process.c), --trace
+ * in trace_writer.c, file and stream helpers in io.c. Everything goes
+ * through the public API in eryx.h.
  *
  * Adding a subcommand means one entry in `commands` and its help lines.
  */
@@ -26,11 +28,14 @@ static const char help_text[] =
     "       eryx run [OPTIONS] -c CODE   run CODE\n"
     "       eryx session [OPTIONS]       answer JSON requests on stdin, keeping state\n"
     "       eryx repl [OPTIONS]          interactive Python prompt, keeping state\n"
+    "       eryx snapshot [OPTIONS] FILE | -c CODE -o OUT\n"
+    "                                    run setup code in a session, save its state\n"
     "       eryx --version               print the version\n"
     "       eryx --help                  print this help\n"
     "\n"
     "Runs Python 3.11 in a sandbox that reaches no host files, network, environment\n"
-    "or processes.\n"
+    "or processes: only its in-memory files (/tmp, /data, the working directory),\n"
+    "the read-only standard library and the volumes and packages given.\n"
     "\n"
     "Options (before or after FILE; '--' ends the options):\n"
     "  -c CODE               run only: run CODE (the next argument, taken as is)\n"
@@ -57,11 +62,30 @@ static const char help_text[] =
     "                        else a string (less one trailing newline; at most\n"
     "                        16 MiB). Otherwise CallbackError is raised with its\n"
     "                        stderr as the message. Calls gathered with asyncio run\n"
-    "                        concurrently. Commands still running when the code\n"
-    "                        ends, or on Ctrl-C or SIGTERM, are killed.\n"
+    "                        concurrently, at most 64 commands at once (fewer under\n"
+    "                        a low 'ulimit -n'), the others queued in order.\n"
+    "                        Arguments not yet read and outputs held for the calls\n"
+    "                        are limited to 64 MiB in all: a call beyond fails.\n"
+    "                        Commands still running when the code ends, or on\n"
+    "                        Ctrl-C or SIGTERM, are killed.\n"
     "  --callback-timeout SECONDS\n"
-    "                        time limit per callback call (default 10, 0 for none):\n"
-    "                        the call raises TimeoutError and the command is killed\n"
+    "                        time limit per callback call, time queued included\n"
+    "                        (default 10, 0 for none): the call raises TimeoutError\n"
+    "                        and the command is killed\n"
+    "  -v, --volume HOST:GUEST[:ro]\n"
+    "                        mount the host directory HOST at GUEST (an absolute\n"
+    "                        path in the sandbox), read-write or with :ro read-only\n"
+    "                        (repeatable). Paths cannot leave HOST, even through\n"
+    "                        symbolic links; FIFOs and devices cannot be opened.\n"
+    "  --package PATH        put a package directory, a directory of packages\n"
+    "                        (site-packages), a .py module or a .whl/.zip archive on\n"
+    "                        sys.path, read-only (repeatable); native extensions\n"
+    "                        cannot load (ImportError naming them)\n"
+    "  --fs-limit MIB        quota of the in-memory files in MiB (default 64)\n"
+    "  --snapshot FILE       run, session, repl: start every execution from the state\n"
+    "                        saved in FILE by 'eryx snapshot' (give the same\n"
+    "                        --package options it was taken with)\n"
+    "  -o OUT                snapshot only: the file to write the state to\n"
     "  -h, --help            print this help\n"
     "Values go in the next argument or after '=': --timeout 2.5, --timeout=2.5.\n"
     "\n"
@@ -72,11 +96,14 @@ static const char help_text[] =
     "  {\"id\": 3, \"op\": \"snapshot\", \"path\": \"s.bin\"}  save the whole state to a file\n"
     "  {\"id\": 4, \"op\": \"restore\", \"path\": \"s.bin\"}   load it (same eryx build)\n"
     "The ops answer {\"id\": ..., \"ok\": true}. A request that is not valid JSON, not\n"
-    "an object, has unknown or repeated members, or fails, is answered with\n"
-    "{\"id\": ..., \"ok\": false, \"error\": \"...\"} and the session goes on. \"id\" is\n"
-    "optional, any JSON value, echoed as given (null when absent). A timeout, the\n"
-    "memory or output limit resets the state (\"session_reset\": true). Exit status\n"
-    "0 at end of input.\n"
+    "an object, has unknown or repeated members, is longer than 32 MiB, or fails,\n"
+    "is answered with {\"id\": ..., \"ok\": false, \"error\": \"...\"} and the session\n"
+    "goes on. \"id\" is optional, any JSON value, written back as JSON (spacing and\n"
+    "escapes made canonical, numbers as given; null when absent). A snapshot is\n"
+    "written to a new file renamed over PATH, so a failed one leaves what was there;\n"
+    "only a regular file is replaced or restored from (at most 5 GiB). A timeout,\n"
+    "the memory or output limit resets the state (\"session_reset\": true). Exit\n"
+    "status 0 at end of input.\n"
     "\n"
     "eryx repl runs what is typed and echoes the values of expressions, like\n"
     "python. Prompts '>>> ' and '... ' go to stdout only when stdin is a terminal.\n"
@@ -85,6 +112,12 @@ static const char help_text[] =
     "def, class, with, try, async) starts a block, which ends with an empty line.\n"
     "Ctrl-C stops a running input (the state is then reset, as after a timeout)\n"
     "or discards the typed one; Ctrl-D or exit() leaves.\n"
+    "\n"
+    "Programs (run) and inputs (repl) are limited to 32 MiB.\n"
+    "\n"
+    "eryx snapshot runs FILE or CODE in a session with the options given and writes\n"
+    "the session's whole state (imported modules, globals, in-memory files) to OUT;\n"
+    "when the code fails nothing is written and the status is that of run.\n"
     "\n"
     "Exit status of run: 0 success, 1 uncaught exception, 2 usage error, 3 timeout,\n"
     "4 memory limit, 5 output limit, 6 other failure; sys.exit(n) exits with n.\n"
@@ -105,6 +138,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"session", cmd_session},
     {"repl", cmd_repl},
+    {"snapshot", cmd_snapshot},
 };
 
 /* `eryx --version` */

@@ -27,6 +27,8 @@ static const char *command_name(enum cli_command command) {
         return "session";
     case CMD_REPL:
         return "repl";
+    case CMD_SNAPSHOT:
+        return "snapshot";
     }
     return "?";
 }
@@ -186,6 +188,106 @@ static enum parse_outcome opt_callback_timeout(struct cli_options *opts, const c
     return PARSE_RUN;
 }
 
+/* -o OUT */
+static enum parse_outcome opt_output(struct cli_options *opts, const char *name,
+                                     const char *value) {
+    if (opts->output != NULL || value[0] == '\0') {
+        usage_error(value[0] ? "option '%s' given more than once" : "option '%s' needs a file name",
+                    name);
+        return PARSE_USAGE;
+    }
+    opts->output = value;
+    return PARSE_RUN;
+}
+
+/* -v, --volume HOST:GUEST[:ro] (repeatable). HOST may itself hold ':'; the
+ * guest path is the last absolute component after one. */
+static enum parse_outcome opt_volume(struct cli_options *opts, const char *name,
+                                     const char *value) {
+    size_t len = strlen(value);
+    int read_only = 0;
+    if (len > 3 && strcmp(value + len - 3, ":ro") == 0) {
+        read_only = 1;
+        len -= 3;
+    } else if (len > 3 && strcmp(value + len - 3, ":rw") == 0) {
+        len -= 3;
+    }
+    const char *colon = NULL;
+    for (size_t i = len; i-- > 0;) {
+        if (value[i] == ':') {
+            colon = value + i;
+            break;
+        }
+    }
+    if (colon == NULL || colon == value) {
+        usage_error("option '%s' needs HOST:GUEST[:ro], not '%s'", name, value);
+        return PARSE_USAGE;
+    }
+    char *host = strndup(value, (size_t)(colon - value));
+    char *guest = strndup(colon + 1, len - (size_t)(colon - value) - 1);
+    char err[600] = "";
+    eryx_status st = host && guest ? eryx_config_add_volume(opts->config, host, guest, read_only,
+                                                            err, sizeof err)
+                                   : ERYX_ENOMEM;
+    free(host);
+    free(guest);
+    if (st != ERYX_OK) {
+        usage_error("cannot mount volume '%s': %s", value, err[0] ? err : eryx_status_string(st));
+        return PARSE_USAGE;
+    }
+    return PARSE_RUN;
+}
+
+/* --package PATH (repeatable) */
+static enum parse_outcome opt_package(struct cli_options *opts, const char *name,
+                                      const char *value) {
+    (void)name;
+    char err[600] = "";
+    eryx_status st = eryx_config_add_package(opts->config, value, err, sizeof err);
+    if (st != ERYX_OK) {
+        usage_error("cannot add package: %s", err[0] ? err : eryx_status_string(st));
+        return PARSE_USAGE;
+    }
+    return PARSE_RUN;
+}
+
+/* --fs-limit MIB */
+static enum parse_outcome opt_fs_limit(struct cli_options *opts, const char *name,
+                                       const char *value) {
+    const uint64_t mib_bytes = 1024 * 1024;
+    uint64_t mib;
+    int err = parse_count(value, &mib);
+    if (err == 0 &&
+        (mib == 0 || mib > UINT64_MAX / mib_bytes ||
+         eryx_config_set_fs_limits(opts->config, mib * mib_bytes, 10000, 1024) != ERYX_OK))
+        err = ERANGE;
+    return err == 0 ? PARSE_RUN : bad_value(name, value, err, "a whole number of MiB");
+}
+
+/* --snapshot FILE: every execution starts from the snapshot in FILE. */
+static enum parse_outcome opt_snapshot(struct cli_options *opts, const char *name,
+                                       const char *value) {
+    (void)name;
+    struct buffer blob = {0};
+    /* Only a regular file of bounded size: a FIFO or /dev/zero fails at once. */
+    int err = read_regular_file(value, &blob, CLI_MAX_SNAPSHOT);
+    char why[512] = "";
+    eryx_status st =
+        err == 0 ? eryx_config_set_snapshot(opts->config, blob.data, blob.len, why, sizeof why)
+                 : ERYX_EINVAL;
+    buffer_free(&blob);
+    if (err != 0) {
+        usage_error("cannot read snapshot '%s': %s", value,
+                    err == EFBIG ? "larger than 5 GiB" : strerror(err));
+        return PARSE_USAGE;
+    }
+    if (st != ERYX_OK) {
+        usage_error("cannot use snapshot '%s': %s", value, why[0] ? why : eryx_status_string(st));
+        return PARSE_USAGE;
+    }
+    return PARSE_RUN;
+}
+
 /* -h, --help */
 static enum parse_outcome opt_help(struct cli_options *opts, const char *name, const char *value) {
     (void)opts;
@@ -205,12 +307,19 @@ struct option {
     option_handler apply;
 };
 
-#define ALL_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL)
+#define ALL_COMMANDS     (CMD_RUN | CMD_SESSION | CMD_REPL | CMD_SNAPSHOT)
+#define SANDBOX_COMMANDS (CMD_RUN | CMD_SESSION | CMD_REPL)
 
 /* Kept one option per line for reading and diffs. */
 /* clang-format off */
 static const struct option option_table[] = {
-    {"-c", true, CMD_RUN, opt_code},
+    {"-c", true, CMD_RUN | CMD_SNAPSHOT, opt_code},
+    {"-o", true, CMD_SNAPSHOT, opt_output},
+    {"-v", true, ALL_COMMANDS, opt_volume},
+    {"--volume", true, ALL_COMMANDS, opt_volume},
+    {"--package", true, ALL_COMMANDS, opt_package},
+    {"--fs-limit", true, ALL_COMMANDS, opt_fs_limit},
+    {"--snapshot", true, SANDBOX_COMMANDS, opt_snapshot},
     {"--timeout", true, ALL_COMMANDS, opt_timeout},
     {"--memory", true, ALL_COMMANDS, opt_memory},
     {"--output-limit", true, ALL_COMMANDS, opt_output_limit},
@@ -281,7 +390,7 @@ enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **
         } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
             enum parse_outcome outcome = parse_option(opts, argc, argv, &i);
             if (outcome != PARSE_RUN) return outcome;
-        } else if (opts->command != CMD_RUN) {
+        } else if (opts->command != CMD_RUN && opts->command != CMD_SNAPSHOT) {
             usage_error("unexpected argument '%s' ('eryx %s' takes no FILE)", arg,
                         command_name(opts->command));
             return PARSE_USAGE;
@@ -292,7 +401,11 @@ enum parse_outcome cli_options_parse(struct cli_options *opts, int argc, char **
             return PARSE_USAGE;
         }
     }
-    if (opts->command == CMD_RUN) {
+    if (opts->command == CMD_SNAPSHOT && opts->output == NULL) {
+        usage_error("give the snapshot file to write with -o OUT");
+        return PARSE_USAGE;
+    }
+    if (opts->command == CMD_RUN || opts->command == CMD_SNAPSHOT) {
         if (opts->file != NULL && opts->code != NULL) {
             usage_error("give either FILE or -c CODE, not both");
             return PARSE_USAGE;

@@ -11,15 +11,16 @@
 #include "eryx.h"
 
 /* The commands, as bits for the option table. */
-enum cli_command { CMD_RUN = 1, CMD_SESSION = 2, CMD_REPL = 4 };
+enum cli_command { CMD_RUN = 1, CMD_SESSION = 2, CMD_REPL = 4, CMD_SNAPSHOT = 8 };
 
 /* What the command line asks for. Limits go straight into `config`, so
  * that the library, which owns the valid ranges, checks them. */
 struct cli_options {
     enum cli_command command;
     eryx_config *config;
-    const char *file;                  /* run: FILE, "-" for stdin; NULL when not given */
-    const char *code;                  /* run: -c CODE; NULL when not given */
+    const char *file;                  /* run, snapshot: FILE, "-" for stdin; NULL when not given */
+    const char *code;                  /* run, snapshot: -c CODE; NULL when not given */
+    const char *output;                /* snapshot: -o OUT; NULL when not given */
     bool json;                         /* run: --json */
     const char *trace_path;            /* --trace FILE; NULL when not given */
     struct shell_callbacks *callbacks; /* --callback; NULL until the first one */

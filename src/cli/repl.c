@@ -18,12 +18,12 @@
  * Ctrl-C (interrupt.h): while an input runs, it cancels the execution (a
  * cancelled execution resets the session, and the REPL says so); at the
  * prompt it discards the input typed so far, the line reader polling the
- * signal self-pipe together with stdin. Ctrl-D at the prompt, or exit() /
- * sys.exit(n), leaves (with status n). SIGTERM and SIGHUP end the REPL, once
- * the running input is cancelled and its callback commands are killed.
+ * signal self-pipe together with stdin (line_reader in io.h). Inputs are
+ * bounded by CLI_MAX_INPUT: a longer one is discarded with a message. Ctrl-D at the prompt, or
+ * exit() / sys.exit(n), leaves (with status n). SIGTERM and SIGHUP end the REPL, once the running
+ * input is cancelled and its callback commands are killed.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,70 +144,6 @@ static enum input_state scan_line(struct input_scan *s, const char *p, size_t le
 }
 
 /* ======================================================================
- * Reading lines, interruptibly
- * ====================================================================== */
-
-/* Lines from stdin with the ability to stop waiting when Ctrl-C is
- * pressed: poll() on stdin and the self-pipe together, so the wait ends
- * whichever thread the signal was delivered to. */
-struct line_reader {
-    int fd;
-    struct buffer buf; /* bytes read; [start, buf.len) not yet returned */
-    size_t start;
-    bool eof;
-};
-
-enum read_result { READ_LINE, READ_EOF, READ_INTERRUPT, READ_ERROR };
-
-/* The next line (without its newline, NUL-terminated, valid until the next
- * call) in *line and *len. A last line without a newline counts. */
-static enum read_result read_line(struct line_reader *r, char **line, size_t *len) {
-    for (;;) {
-        /* Nothing read yet: no buffer at all. */
-        char *begin = r->buf.data != NULL ? r->buf.data + r->start : NULL;
-        size_t avail = r->buf.len - r->start;
-        char *nl = avail > 0 ? memchr(begin, '\n', avail) : NULL;
-        if (nl != NULL || (r->eof && avail > 0)) {
-            size_t n = nl != NULL ? (size_t)(nl - begin) : avail;
-            begin[n] = '\0'; /* the newline, or the buffer's NUL */
-            r->start += nl != NULL ? n + 1 : n;
-            *line = begin;
-            *len = n;
-            return READ_LINE;
-        }
-        if (r->eof) return READ_EOF;
-        /* Keep only the unreturned bytes, then read more. */
-        if (r->start > 0) {
-            memmove(r->buf.data, begin, avail);
-            r->buf.len = avail;
-            r->buf.data[avail] = '\0';
-            r->start = 0;
-        }
-        struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN},
-                              {.fd = interrupts_fd(), .events = POLLIN}};
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR) continue; /* the handler's byte is seen next time */
-            return READ_ERROR;
-        }
-        if (p[1].revents != 0) {
-            /* Only SIGINT reaches the pipe while no input runs. */
-            if (interrupts_take() != 0) return READ_INTERRUPT;
-            continue;
-        }
-        char chunk[4096];
-        ssize_t n = read(r->fd, chunk, sizeof chunk);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n < 0) return READ_ERROR;
-        if (n == 0)
-            r->eof = true;
-        else if (!buffer_append(&r->buf, chunk, (size_t)n)) {
-            errno = ENOMEM;
-            return READ_ERROR;
-        }
-    }
-}
-
-/* ======================================================================
  * Running an input, cancellable with Ctrl-C
  * ====================================================================== */
 
@@ -284,7 +220,9 @@ static void prompt(struct repl *r, const char *text) {
 /* Reads, runs and reports inputs until end of input or exit(). Returns the
  * exit status. */
 static int repl_loop(struct repl *r) {
-    struct line_reader reader = {.fd = STDIN_FILENO};
+    /* Waiting for a line ends when Ctrl-C is pressed too: the reader polls
+     * the self-pipe with stdin, whichever thread the signal reached. */
+    struct line_reader reader = {.fd = STDIN_FILENO, .wake_fd = interrupts_fd()};
     struct input_scan scan = {0};
     struct buffer input = {0};
     int status = EC_OK;
@@ -297,20 +235,30 @@ static int repl_loop(struct repl *r) {
         prompt(r, scan.started ? "... " : ">>> ");
         char *line;
         size_t len;
-        enum read_result got = read_line(&reader, &line, &len);
-        if (got == READ_INTERRUPT) {
+        enum line_result got;
+        /* Only SIGINT reaches the pipe while no input runs. */
+        while ((got = line_reader_next(&reader, CLI_MAX_INPUT, &line, &len)) == LINE_WAKE &&
+               interrupts_take() == 0) {
+        }
+        if (got == LINE_WAKE) {
             write_stream(stderr, r->tty ? "\nKeyboardInterrupt\n" : "KeyboardInterrupt\n",
                          r->tty ? 19 : 18);
             scan = (struct input_scan){0};
             input.len = 0;
             continue;
         }
-        if (got == READ_ERROR) {
+        if (got == LINE_TOO_LONG || (got == LINE_OK && input.len + len >= CLI_MAX_INPUT)) {
+            fprintf(stderr, "eryx: input longer than %zu MiB, discarded\n", CLI_MAX_INPUT >> 20);
+            scan = (struct input_scan){0};
+            input.len = 0;
+            continue;
+        }
+        if (got == LINE_ERROR) {
             fprintf(stderr, "eryx: cannot read standard input: %s\n", strerror(errno));
             status = EC_FAILURE;
             break;
         }
-        if (got == READ_EOF) {
+        if (got == LINE_EOF) {
             /* What was typed last still runs (piped input need not end
              * its last block with a blank line). */
             if (scan.started) status = run_input(r, input.data, input.len, &leave);

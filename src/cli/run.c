@@ -8,6 +8,7 @@
  * With --callback, SIGINT, SIGTERM and SIGHUP cancel the execution first
  * (interrupt.h), then end the process the same way.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,15 +114,20 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink, c
     return status;
 }
 
-/* Reads the program in FILE ("-": stdin) into `buf`. Reports a failure on
- * stderr and returns false. */
-static bool read_program(const char *file, struct buffer *buf) {
+/* Reads the program in FILE ("-": stdin) into `buf`, at most CLI_MAX_INPUT
+ * bytes. Reports a failure on stderr and returns false. */
+bool read_program(const char *file, struct buffer *buf) {
     bool is_stdin = strcmp(file, "-") == 0;
-    int err = is_stdin ? read_fd(STDIN_FILENO, buf) : read_file(file, buf);
+    int err =
+        is_stdin ? read_fd(STDIN_FILENO, buf, CLI_MAX_INPUT) : read_file(file, buf, CLI_MAX_INPUT);
+    char what[64];
+    if (err == EFBIG)
+        snprintf(what, sizeof what, "the program is larger than %zu MiB", CLI_MAX_INPUT >> 20);
     if (err != 0 && is_stdin)
-        fprintf(stderr, "eryx: cannot read standard input: %s\n", strerror(err));
+        fprintf(stderr, "eryx: cannot read standard input: %s\n",
+                err == EFBIG ? what : strerror(err));
     else if (err != 0)
-        fprintf(stderr, "eryx: cannot read '%s': %s\n", file, strerror(err));
+        fprintf(stderr, "eryx: cannot read '%s': %s\n", file, err == EFBIG ? what : strerror(err));
     return err == 0;
 }
 

@@ -4,8 +4,9 @@
  *
  * Ownership: the handler (on the thread running eryx_execute) creates a job
  * and hands it to the worker through `incoming` under the lock; from then on
- * only the worker touches it, completes its call and frees it. The lock
- * guards only `incoming`, the generation counters and the worker's
+ * only the worker touches it: queues it, starts its command when there is
+ * room, completes its call and frees it. The lock guards only `incoming`,
+ * the count of bytes held, the generation counters and the worker's
  * lifecycle flags, never I/O.
  */
 #include "shell_callback.h"
@@ -15,37 +16,46 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../host/json.h"
 #include "io.h"
+#include "shell_process.h"
 
 /* Bytes of a command's stderr kept for the error message. */
 #define MAX_STDERR (64u * 1024)
 
-/* Why the worker killed a command; END_NONE while it runs on its own. */
-enum job_end { END_NONE, END_TIMEOUT, END_ABANDONED, END_OUTPUT, END_NOMEM };
+/* Descriptors kept free for the rest of the process when the number of
+ * commands at once is derived from RLIMIT_NOFILE. */
+#define RESERVED_FDS 64
 
-/* One running invocation. Owned by the worker once handed over. */
+/* Why a job ended other than on its own; END_NONE while it runs (or waits)
+ * normally. */
+enum job_end { END_NONE, END_TIMEOUT, END_ABANDONED, END_OUTPUT, END_HELD, END_NOMEM, END_SPAWN };
+
+/* One invocation: queued, then running. Owned by the worker once handed
+ * over. */
 struct job {
     struct job *next;
     eryx_call *call;
-    pid_t pid;
+    pid_t pid;   /* 0 until started */
     int fds[3];  /* our ends of its stdin, stdout, stderr; -1 when closed */
-    char *input; /* the arguments JSON and a newline, for its stdin */
+    char *input; /* the arguments JSON and a newline, for its stdin; freed once written */
     size_t input_len, input_off;
     struct buffer out, err;   /* what it wrote */
     unsigned long generation; /* see shell_callbacks_abandon */
-    double deadline;          /* monotonic seconds to kill it at; 0: none */
+    double deadline;          /* monotonic seconds to kill it at, from the call; 0: none */
     double timeout;           /* for the message */
+    const struct shell_command *command;
     enum job_end end;
+    int spawn_error; /* END_SPAWN: the errno */
     bool reaped;
     int wait_status;
     double next_reap, reap_delay; /* backoff of waitpid polling once its pipes closed */
@@ -61,7 +71,8 @@ struct shell_command {
 struct shell_callbacks {
     pthread_mutex_t lock;
     /* Under the lock: */
-    struct job *incoming; /* jobs not yet taken by the worker */
+    struct job *incoming; /* jobs not yet taken by the worker, newest first */
+    size_t held;          /* bytes held for the calls: see SHELL_CALLBACK_MAX_HELD */
     bool worker_running, stopping;
     unsigned long generation;     /* of jobs started now */
     unsigned long abandoned_upto; /* jobs of this generation or older are to be killed */
@@ -78,12 +89,6 @@ static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Closes *fd if open and marks it closed. */
-static void close_fd(int *fd) {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
 }
 
 /* Wakes the worker. A full pipe already holds a pending wake-up, so
@@ -116,73 +121,43 @@ void shell_callbacks_set_timeout(struct shell_callbacks *set, double seconds) {
  * Starting a command (on the thread running eryx_execute)
  * ====================================================================== */
 
+/* Bytes a job counts against SHELL_CALLBACK_MAX_HELD besides its data. */
+#define JOB_OVERHEAD sizeof(struct job)
+
+/* Counts n more bytes as held for the calls of `set`, unless that would pass
+ * SHELL_CALLBACK_MAX_HELD. */
+static bool held_take(struct shell_callbacks *set, size_t n) {
+    pthread_mutex_lock(&set->lock);
+    bool ok = n <= SHELL_CALLBACK_MAX_HELD - set->held;
+    if (ok) set->held += n;
+    pthread_mutex_unlock(&set->lock);
+    return ok;
+}
+
+/* Counts n bytes fewer as held. */
+static void held_release(struct shell_callbacks *set, size_t n) {
+    pthread_mutex_lock(&set->lock);
+    set->held -= n;
+    pthread_mutex_unlock(&set->lock);
+}
+
+/* Frees the input of j once it is written or no longer wanted. */
+static void job_drop_input(struct job *j) {
+    if (j->input == NULL) return;
+    free(j->input);
+    j->input = NULL;
+    held_release(j->command->set, j->input_len);
+}
+
 /* Frees a job whose fds are closed and whose call is completed. */
 static void job_free(struct job *j) {
     for (int k = 0; k < 3; k++)
         close_fd(&j->fds[k]);
-    free(j->input);
+    job_drop_input(j);
+    held_release(j->command->set, j->out.len + JOB_OVERHEAD);
     buffer_free(&j->out);
     buffer_free(&j->err);
     free(j);
-}
-
-/* Spawns `/bin/sh -c command` in its own process group with pipes for its
- * stdin, stdout and stderr. Returns 0 and fills j->pid and j->fds, or an
- * errno. Every descriptor is created close-on-exec, so that a command
- * spawned at the same time from another thread cannot inherit another
- * command's pipes (which would delay that one's end of file). */
-static int spawn_command(const char *command, struct job *j) {
-    int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
-    int err = 0;
-    for (int k = 0; k < 3 && err == 0; k++)
-        if (pipe2(pipes[k], O_CLOEXEC) != 0) err = errno;
-
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    bool have_actions = false, have_attr = false;
-    if (err == 0) err = posix_spawn_file_actions_init(&actions);
-    if (err == 0) have_actions = true;
-    if (err == 0) err = posix_spawnattr_init(&attr);
-    if (err == 0) have_attr = true;
-    /* The child's ends become its fds 0, 1, 2 (dup2 clears close-on-exec). */
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0);
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1);
-    if (err == 0) err = posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2);
-    /* We ignore SIGPIPE, and an ignored signal stays ignored across exec:
-     * give the command the default back (`yes | head` must end). No signal
-     * blocked either, whatever the calling thread blocks. Its own process
-     * group, so that a kill reaches what it starts. */
-    sigset_t pipe_only, none;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    sigemptyset(&none);
-    if (err == 0) err = posix_spawnattr_setsigdefault(&attr, &pipe_only);
-    if (err == 0) err = posix_spawnattr_setsigmask(&attr, &none);
-    if (err == 0) err = posix_spawnattr_setpgroup(&attr, 0);
-    if (err == 0)
-        err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                                  POSIX_SPAWN_SETPGROUP);
-    if (err == 0) {
-        char sh[] = "sh", dash_c[] = "-c";
-        char *argv[] = {sh, dash_c, (char *)command, NULL};
-        err = posix_spawn(&j->pid, "/bin/sh", &actions, &attr, argv, environ);
-    }
-    if (have_actions) posix_spawn_file_actions_destroy(&actions);
-    if (have_attr) posix_spawnattr_destroy(&attr);
-
-    /* Keep our ends (stdin's write end, the read ends of the others). */
-    for (int k = 0; k < 3; k++) {
-        int ours = k == 0 ? 1 : 0;
-        close_fd(&pipes[k][1 - ours]);
-        if (err == 0) {
-            j->fds[k] = pipes[k][ours];
-            /* Non-blocking: the worker must never block on one command. */
-            fcntl(j->fds[k], F_SETFL, fcntl(j->fds[k], F_GETFL) | O_NONBLOCK);
-        } else {
-            close_fd(&pipes[k][ours]);
-        }
-    }
-    return err;
 }
 
 static void *worker_main(void *arg);
@@ -202,62 +177,63 @@ static int ensure_worker(struct shell_callbacks *set) {
 }
 
 /* Kills the process group of j and j itself (in case it left the group),
- * then closes our pipe ends: whatever it would still write is not wanted,
- * and a grandchild that escaped the kill must not keep us waiting. Only
- * ever done before j is reaped, so its pid cannot have been reused. */
+ * then closes our pipe ends and frees its data: whatever it would still
+ * write is not wanted, and a grandchild that escaped the kill must not keep
+ * us waiting. Only ever done before j is reaped, so its pid cannot have
+ * been reused; a job never started has no process to kill. */
 static void job_kill(struct job *j, enum job_end why) {
-    if (j->end != END_NONE || j->reaped) return;
+    if (j->end != END_NONE || j->reaped || j->pid <= 0) return;
     j->end = why;
     kill(-j->pid, SIGKILL);
     kill(j->pid, SIGKILL);
     for (int k = 0; k < 3; k++)
         close_fd(&j->fds[k]);
+    /* Nor is what it wrote: its room goes back to the others at once. */
+    job_drop_input(j);
+    held_release(j->command->set, j->out.len);
+    buffer_free(&j->out);
     j->next_reap = 0;
     j->reap_delay = 0;
 }
 
-/* Waits for a job whose processes were killed before a worker ran (the
- * child dies at once, so a blocking wait is short). */
-static void job_reap_now(struct job *j) {
-    job_kill(j, END_NOMEM);
-    while (waitpid(j->pid, &j->wait_status, 0) < 0 && errno == EINTR) {
-    }
-    j->reaped = true;
-}
-
-/* The eryx_callback_fn of every --callback: starts the command and returns
- * at once; the worker completes the call. */
+/* The eryx_callback_fn of every --callback: queues the call for the worker,
+ * which starts the command when there is room and completes the call. */
 static void shell_callback_invoke(void *userdata, eryx_call *call, const char *args_json) {
     struct shell_command *cmd = userdata;
     struct shell_callbacks *set = cmd->set;
     if (args_json == NULL) args_json = "{}";
-    struct job *j = calloc(1, sizeof *j);
     size_t args_len = strlen(args_json);
+    if (args_len > SHELL_CALLBACK_MAX_HELD || !held_take(set, args_len + 1 + JOB_OVERHEAD)) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "arguments of %zu bytes do not fit: shell callbacks hold at most %zu MiB at once",
+                 args_len, (size_t)SHELL_CALLBACK_MAX_HELD >> 20);
+        eryx_call_fail(call, msg);
+        return;
+    }
+    struct job *j = calloc(1, sizeof *j);
     char *input = j != NULL ? malloc(args_len + 1) : NULL;
     if (input == NULL) {
         free(j);
+        held_release(set, args_len + 1 + JOB_OVERHEAD);
         eryx_call_fail(call, "out of memory");
         return;
     }
     memcpy(input, args_json, args_len);
     input[args_len] = '\n'; /* line-based tools (`read`, `head -n1`) want one */
-    *j = (struct job){.call = call,
-                      .fds = {-1, -1, -1},
-                      .input = input,
-                      .input_len = args_len + 1,
-                      .timeout = set->timeout};
-    int err = spawn_command(cmd->command, j);
-    if (err != 0) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "cannot run /bin/sh: %s", strerror(err));
-        job_free(j);
-        eryx_call_fail(call, msg);
-        return;
-    }
-    j->deadline = set->timeout > 0 ? now_seconds() + set->timeout : 0;
+    /* The deadline counts from the call, time in the queue included, as
+     * the library's callback timeout does, which is to come first. */
+    *j = (struct job){
+        .call = call,
+        .fds = {-1, -1, -1},
+        .input = input,
+        .input_len = args_len + 1,
+        .timeout = set->timeout,
+        .deadline = set->timeout > 0 ? now_seconds() + set->timeout + SHELL_CALLBACK_GRACE : 0,
+        .command = cmd};
 
     pthread_mutex_lock(&set->lock);
-    err = ensure_worker(set);
+    int err = ensure_worker(set);
     if (err == 0) {
         j->generation = set->generation;
         j->next = set->incoming;
@@ -265,7 +241,6 @@ static void shell_callback_invoke(void *userdata, eryx_call *call, const char *a
     }
     pthread_mutex_unlock(&set->lock);
     if (err != 0) {
-        job_reap_now(j);
         job_free(j);
         char msg[256];
         snprintf(msg, sizeof msg, "cannot start a thread: %s", strerror(err));
@@ -318,9 +293,10 @@ static void complete_with_output(eryx_call *call, struct buffer *out) {
     free(quoted);
 }
 
-/* Completes the call of a reaped job according to how it ended. */
+/* Completes the call of a reaped (or never started) job according to how
+ * it ended. */
 static void job_complete(struct job *j) {
-    char msg[128];
+    char msg[160];
     switch (j->end) {
     case END_TIMEOUT:
         snprintf(msg, sizeof msg, "command timed out after %g s", j->timeout);
@@ -333,8 +309,22 @@ static void job_complete(struct job *j) {
         snprintf(msg, sizeof msg, "command output exceeds %u bytes", SHELL_CALLBACK_MAX_OUTPUT);
         eryx_call_fail(j->call, msg);
         return;
+    case END_HELD:
+        snprintf(msg, sizeof msg,
+                 "command output does not fit: shell callbacks hold at most %zu MiB at once",
+                 (size_t)SHELL_CALLBACK_MAX_HELD >> 20);
+        eryx_call_fail(j->call, msg);
+        return;
     case END_NOMEM:
         eryx_call_fail(j->call, "out of memory");
+        return;
+    case END_SPAWN:
+        snprintf(msg, sizeof msg, "cannot start the command: %s%s", strerror(j->spawn_error),
+                 j->spawn_error == EAGAIN ? " (the process limit, ulimit -u?)"
+                 : j->spawn_error == EMFILE || j->spawn_error == ENFILE
+                     ? " (the descriptor limit, ulimit -n?)"
+                     : "");
+        eryx_call_fail(j->call, msg);
         return;
     case END_NONE:
         break;
@@ -362,13 +352,12 @@ static void job_complete(struct job *j) {
  * all is written or the command stopped reading (EPIPE). */
 static void job_write_input(struct job *j) {
     ssize_t n = write(j->fds[0], j->input + j->input_off, j->input_len - j->input_off);
-    if (n < 0) {
-        if (errno == EAGAIN || errno == EINTR) return;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n > 0) j->input_off += (size_t)n;
+    if (n < 0 || j->input_off == j->input_len) {
         close_fd(&j->fds[0]);
-        return;
+        job_drop_input(j);
     }
-    j->input_off += (size_t)n;
-    if (j->input_off == j->input_len) close_fd(&j->fds[0]);
 }
 
 /* Reads what is available from the command's stdout (k 1) or stderr (k 2).
@@ -383,10 +372,14 @@ static void job_read_output(struct job *j, int k) {
     }
     size_t got = (size_t)n;
     if (k == 1) {
-        if (j->out.len + got > SHELL_CALLBACK_MAX_OUTPUT)
+        if (j->out.len + got > SHELL_CALLBACK_MAX_OUTPUT) {
             job_kill(j, END_OUTPUT);
-        else if (!buffer_append(&j->out, chunk, got))
+        } else if (!held_take(j->command->set, got)) {
+            job_kill(j, END_HELD);
+        } else if (!buffer_append(&j->out, chunk, got)) {
+            held_release(j->command->set, got);
             job_kill(j, END_NOMEM);
+        }
     } else if (j->err.len < MAX_STDERR) {
         /* Beyond the cap stderr is drained and dropped. */
         size_t keep = MAX_STDERR - j->err.len < got ? MAX_STDERR - j->err.len : got;
@@ -400,6 +393,7 @@ static void job_read_output(struct job *j, int k) {
 static void job_try_reap(struct job *j, double now) {
     if (j->reaped || j->fds[1] >= 0 || j->fds[2] >= 0 || now < j->next_reap) return;
     close_fd(&j->fds[0]);
+    job_drop_input(j);
     pid_t r = waitpid(j->pid, &j->wait_status, WNOHANG);
     if (r == j->pid || (r < 0 && errno == ECHILD)) {
         j->reaped = true;
@@ -411,17 +405,20 @@ static void job_try_reap(struct job *j, double now) {
 }
 
 /* The poll() timeout in ms until the earliest deadline or reap retry of
- * the active jobs; -1 when there is none. */
-static int next_timeout_ms(const struct job *active, double now) {
+ * the jobs (running or queued); -1 when there is none. */
+static int next_timeout_ms(const struct job *const lists[2], double now) {
     double wait = -1;
-    for (const struct job *j = active; j != NULL; j = j->next) {
-        double at = -1;
-        if (j->end == END_NONE && j->deadline > 0) at = j->deadline;
-        if (!j->reaped && j->fds[1] < 0 && j->fds[2] < 0 && (at < 0 || j->next_reap < at))
-            at = j->next_reap;
-        if (at < 0) continue;
-        double w = at > now ? at - now : 0;
-        if (wait < 0 || w < wait) wait = w;
+    for (int l = 0; l < 2; l++) {
+        for (const struct job *j = lists[l]; j != NULL; j = j->next) {
+            double at = -1;
+            if (j->end == END_NONE && j->deadline > 0) at = j->deadline;
+            if (j->pid > 0 && !j->reaped && j->fds[1] < 0 && j->fds[2] < 0 &&
+                (at < 0 || j->next_reap < at))
+                at = j->next_reap;
+            if (at < 0) continue;
+            double w = at > now ? at - now : 0;
+            if (wait < 0 || w < wait) wait = w;
+        }
     }
     if (wait < 0) return -1;
     double ms = wait * 1000 + 1; /* round up: waking early would spin */
@@ -451,22 +448,55 @@ static bool poll_set_reserve(struct poll_set *ps, size_t n) {
     return true;
 }
 
+/* How many commands run at once: SHELL_CALLBACK_MAX_RUNNING, fewer when
+ * the descriptor limit is low (each takes 3 of ours, 6 while it starts). */
+static size_t max_running(void) {
+    size_t n = SHELL_CALLBACK_MAX_RUNNING;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t room =
+            rl.rlim_cur > 2 * RESERVED_FDS ? (rl.rlim_cur - RESERVED_FDS) / 4 : rl.rlim_cur / 8;
+        if (room < n) n = (size_t)room;
+    }
+    return n > 0 ? n : 1;
+}
+
+/* Whether a command could not start for want of a resource that a running
+ * command gives back when it ends. */
+static bool is_resource_error(int err) {
+    return err == EMFILE || err == ENFILE || err == EAGAIN || err == ENOMEM;
+}
+
+/* Moves the jobs handed over since last time to the end of the queue,
+ * oldest first (incoming is newest first). Call with the lock held. */
+static void take_incoming(struct shell_callbacks *set, struct job **queued) {
+    struct job *oldest_first = NULL;
+    while (set->incoming != NULL) {
+        struct job *j = set->incoming;
+        set->incoming = j->next;
+        j->next = oldest_first;
+        oldest_first = j;
+    }
+    while (*queued != NULL)
+        queued = &(*queued)->next;
+    *queued = oldest_first;
+}
+
 /* The worker thread: see the top of shell_callback.h. */
 static void *worker_main(void *arg) {
     struct shell_callbacks *set = arg;
-    struct job *active = NULL;
+    struct job *active = NULL, *queued = NULL;
+    size_t limit = max_running();
+    /* A start failed for want of resources while commands ran: the queue
+     * waits until one of them ends. */
+    bool starts_blocked = false;
     struct poll_set ps = {0};
     for (;;) {
         pthread_mutex_lock(&set->lock);
-        while (set->incoming != NULL) {
-            struct job *j = set->incoming;
-            set->incoming = j->next;
-            j->next = active;
-            active = j;
-        }
+        take_incoming(set, &queued);
         bool stopping = set->stopping;
         unsigned long abandoned_upto = set->abandoned_upto;
-        if (stopping && active == NULL) {
+        if (stopping && active == NULL && queued == NULL) {
             /* Leaving under the lock: a job can no longer be queued
              * unseen, and a later invocation starts a new worker. */
             set->worker_running = false;
@@ -488,12 +518,45 @@ static void *worker_main(void *arg) {
                 *link = j->next;
                 job_complete(j);
                 job_free(j);
+                starts_blocked = false;
             } else {
                 link = &j->next;
                 njobs++;
             }
         }
-        if (active == NULL && stopping) continue; /* leave through the check above */
+        /* Start queued jobs while there is room; fail those that are no
+         * longer wanted or cannot start. */
+        for (struct job **link = &queued; *link != NULL;) {
+            struct job *j = *link;
+            if (stopping || j->generation <= abandoned_upto) {
+                j->end = END_ABANDONED;
+            } else if (j->deadline > 0 && now >= j->deadline) {
+                j->end = END_TIMEOUT;
+            } else if (njobs < limit && !starts_blocked) {
+                int err = spawn_shell(j->command->command, &j->pid, j->fds);
+                if (err == 0) {
+                    *link = j->next;
+                    j->next = active;
+                    active = j;
+                    njobs++;
+                    continue;
+                }
+                if (njobs > 0 && is_resource_error(err)) {
+                    starts_blocked = true;
+                } else {
+                    j->end = END_SPAWN;
+                    j->spawn_error = err;
+                }
+            }
+            if (j->end != END_NONE) {
+                *link = j->next;
+                job_complete(j);
+                job_free(j);
+            } else {
+                link = &j->next;
+            }
+        }
+        if (stopping && active == NULL) continue; /* leave through the check above */
 
         if (!poll_set_reserve(&ps, 1 + 3 * njobs)) {
             /* Without a poll set no pipe can be served: give up on every
@@ -514,7 +577,7 @@ static void *worker_main(void *arg) {
                 }
             }
         }
-        int timeout = next_timeout_ms(active, now);
+        int timeout = next_timeout_ms((const struct job *const[2]){active, queued}, now);
         if (n == 0) {
             /* Only reaps pending (and no memory for a poll set). */
             struct timespec ts = {0, 1000000};

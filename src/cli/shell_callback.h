@@ -9,13 +9,25 @@
  * (trimmed) as the message, or "command exited with status N" / "command
  * killed by signal N" when stderr is empty.
  *
- * Invocations run concurrently: the eryx callback handler only spawns the
- * process and returns; one worker thread per set (started with the first
- * invocation) feeds every child's stdin, reads its stdout and stderr with
- * poll(), enforces the callback timeout, reaps it and completes the call.
- * One thread rather than one per invocation: the number of threads stays
- * bounded however many calls the guest makes at once, and deadlines, kills
- * and shutdown are handled in one place.
+ * Invocations run concurrently: the eryx callback handler only queues the
+ * call and returns; one worker thread per set (started with the first
+ * invocation) starts the commands, at most SHELL_CALLBACK_MAX_RUNNING at
+ * once (fewer under a low descriptor limit: each takes three of ours), the
+ * rest waiting in order for a free slot; it feeds every child's stdin,
+ * reads its stdout and stderr with poll(), enforces the callback timeout
+ * (counted from the call, time in the queue included), reaps it and
+ * completes the call. One thread rather than one per invocation: the number
+ * of threads stays bounded however many calls the guest makes at once, and
+ * deadlines, kills and shutdown are handled in one place. A command that
+ * cannot start for want of descriptors or processes (EMFILE, EAGAIN) waits
+ * for a running one to end; with none running its call fails with a clear
+ * message ("cannot start the command: Too many open files ...").
+ *
+ * Memory: what the set holds for the calls (the arguments until written to
+ * a command's stdin, what the commands wrote to stdout so far, a small
+ * record per call) is at most SHELL_CALLBACK_MAX_HELD bytes in all. A call
+ * whose arguments do not fit fails at once; a command whose output does not
+ * fit is killed and its call fails. Either way the message says so.
  *
  * Each command runs in its own process group, so that a kill (timeout, end
  * of execution, exit) takes its own children (`sleep 5; echo`) with it.
@@ -31,6 +43,16 @@
  * is killed and the call fails. Its stderr is kept up to 64 KiB. */
 #define SHELL_CALLBACK_MAX_OUTPUT (16u << 20)
 
+/* Seconds a command may outlive its callback timeout (see
+ * shell_callbacks_set_timeout). */
+#define SHELL_CALLBACK_GRACE 0.1
+
+/* Most commands of one set running at once. */
+#define SHELL_CALLBACK_MAX_RUNNING 64
+
+/* Most bytes held for the calls of one set at once (see above). */
+#define SHELL_CALLBACK_MAX_HELD ((size_t)64 << 20)
+
 struct shell_callbacks;
 
 /* A new, empty set; NULL when out of memory. Starts no thread. */
@@ -44,10 +66,11 @@ struct shell_callbacks *shell_callbacks_new(void);
 int shell_callbacks_add(struct shell_callbacks *set, eryx_config *config, const char *spec,
                         char *err, size_t errlen);
 
-/* Kill deadline per invocation in seconds, counted from its start; 0: none.
- * Should equal the callback timeout of the config (default 10, as the
- * library's), so that a command the guest no longer waits for does not
- * linger. */
+/* Kill deadline per invocation in seconds, counted from the call (time in
+ * the queue included) plus SHELL_CALLBACK_GRACE; 0: none. Should equal the
+ * callback timeout of the config (default 10, as the library's), so that a
+ * command the guest no longer waits for does not linger, while the guest
+ * sees the library's TimeoutError rather than our kill. */
 void shell_callbacks_set_timeout(struct shell_callbacks *set, double seconds);
 
 /* Kills the commands of every invocation started so far, without waiting:

@@ -25,9 +25,13 @@ import _eryx_host
 USER_FILE = "<user>"
 RUNTIME_FILE = sys._getframe().f_code.co_filename  # this module's frames
 
-# execute() flags, as the host passes them.
+# execute() flags, as the host passes them; the bits from PACKAGES_SHIFT on
+# count the packages mounted at /packages/N.
 FLAG_TRACE = 1
 FLAG_INTERACTIVE = 2
+PACKAGES_SHIFT = 8
+PACKAGES_DIR = "/packages/%d"
+WORK_DIR = "/data"
 
 # callback completion status, as callback_next reports it.
 CALL_OK = 0
@@ -41,7 +45,7 @@ CALL_REFUSED = {
     -2: "callback limit reached: no more invocations allowed in this execution",
     -3: "the sandbox is stopping",
     -4: "callback arguments are not one JSON object",
-    -5: "callback arguments are larger than 16 MiB of JSON",
+    -5: "callback arguments are larger than 64 MiB of JSON",
     -6: "too many callback invocations pending (10000): await some first",
 }
 
@@ -278,6 +282,37 @@ def format_traceback(exc):
 _NO_RESULT = object()  # execute(): `result` was not assigned
 
 
+# ---- files and packages ----
+
+class NativeExtensionFinder:
+    """The finder of last resort on sys.meta_path: a module that exists only
+    as a native extension (which the sandbox cannot load) raises an
+    ImportError naming the file, instead of "No module named"."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        import os
+        name = fullname.rpartition(".")[2]
+        for entry in (path if path is not None else sys.path):
+            try:
+                names = os.listdir(entry)
+            except (OSError, TypeError):
+                continue
+            for file in names:
+                if file.startswith(name + ".") and file.endswith((".so", ".pyd")):
+                    raise ImportError(
+                        "cannot import %s: %s is a native extension, which the sandbox "
+                        "cannot load" % (fullname, os.path.join(entry, file)), name=fullname)
+        return None
+
+
+def _add_packages(count):
+    for i in range(count):
+        entry = PACKAGES_DIR % i
+        if entry not in sys.path:
+            sys.path.append(entry)
+
+
 # ---- entry points ----
 
 def _install_site_builtins():
@@ -296,6 +331,9 @@ def init():
     asyncio.set_event_loop_policy(EventLoopPolicy())
     for name in PRELOAD:
         __import__(name)
+    sys.meta_path.append(NativeExtensionFinder)
+    import os
+    os.chdir(WORK_DIR)
     # Objects of the image are never collected: later collections skip them
     # and leave their pages shared with the image.
     gc.collect()
@@ -324,6 +362,8 @@ def execute(source, flags=0):
     namespace = __main__.__dict__
     result_before = namespace.get("result", _NO_RESULT)
     _pending.clear()
+    if flags >> PACKAGES_SHIFT:
+        _add_packages(flags >> PACKAGES_SHIFT)
     _install_callbacks(namespace)
     code = _compile(source, flags & FLAG_INTERACTIVE)
     if flags & FLAG_TRACE:

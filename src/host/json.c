@@ -1,60 +1,60 @@
 /*
- * json.c - the strict JSON reader and string-literal writer of json.h.
+ * json.c - the strict JSON reader and the writers of json.h.
  *
- * One recursive-descent parser serves both json_parse and json_valid: with
- * `build` off it checks the same grammar without allocating anything, so the
- * two can never disagree about what is valid. Recursion is bounded by
- * JSON_MAX_DEPTH, so hostile input cannot exhaust the stack.
+ * One recursive-descent parser does everything, in one of three modes, so
+ * that validation, counting and building can never disagree about what is
+ * valid. json_valid runs it once and allocates nothing. json_parse runs it
+ * twice: the first pass checks the text and counts the values, the bytes of
+ * strings and numbers and the size of each container; then the whole tree
+ * is allocated as one block (values first, 16 bytes each, then the
+ * characters) and the second pass fills it. The elements of a container are
+ * contiguous in the block, so access by index is direct and the memory is
+ * at most 16 bytes per value plus the characters, whatever the input.
+ * Recursion is bounded by JSON_MAX_DEPTH, so hostile input cannot exhaust
+ * the stack.
  */
 #include "json.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One member of an object. */
-typedef struct json_member {
-    char *key;
-    size_t key_len;
-    json_value *value;
-} json_member;
-
+/* One value of a tree (16 bytes on 64-bit hosts). Inputs are below 4 GiB,
+ * so 32 bits hold any length or count. */
 struct json_value {
-    json_type type;
-    size_t src_off, src_len; /* where it came from in the input */
+    uint8_t type; /* a json_type */
+    bool boolean;
+    uint32_t len; /* bytes of a string or number text; elements of an array;
+                   * members of an object */
     union {
-        bool boolean;
-        struct {
-            char *text;
-            size_t len;
-            double value;
-        } number;
-        struct {
-            char *data;
-            size_t len;
-        } string;
-        struct {
-            json_value **items;
-            size_t len;
-        } array;
-        struct {
-            json_member *members;
-            size_t len;
-        } object;
+        const char *chars; /* string value or number text, NUL-terminated */
+        json_value *items; /* array: len values; object: 2 * len (key, value) */
     } u;
 };
 
-/* The state of one parse. The first error wins: it is the one nearest the
+/* What a pass of the parser does. */
+typedef enum parse_mode {
+    VALIDATE, /* check the grammar only */
+    COUNT,    /* check, and record the size of every container */
+    BUILD,    /* fill the tree allocated after a COUNT pass */
+} parse_mode;
+
+/* The state of one pass. The first error wins: it is the one nearest the
  * start of the input, which is where the text first stopped being JSON. */
 typedef struct parser {
     const unsigned char *text;
     size_t len, pos;
-    bool build; /* false: validate only, allocate nothing */
+    parse_mode mode;
     int depth;
     const char *error; /* NULL while all is well */
     size_t error_pos;
+    size_t values;   /* values seen, object keys included */
+    size_t chars;    /* bytes of string values and number texts, a NUL each */
+    uint32_t *sizes; /* elements of each container, in the order they open */
+    size_t nsizes, sizes_cap, next_size;
+    json_value *free_value; /* BUILD: the next unused value of the block */
+    char *free_char;        /* BUILD: the next unused character */
 } parser;
 
 /* Records an error at `pos` and returns false, so callers can `return
@@ -141,20 +141,6 @@ static size_t utf8_encode(uint32_t cp, char *out) {
     return 4;
 }
 
-/* Allocates a zeroed node of `type` starting at `start`; NULL when
- * validating only or out of memory (the latter recorded as an error). */
-static json_value *new_node(parser *ps, json_type type, size_t start) {
-    if (!ps->build) return NULL;
-    json_value *v = calloc(1, sizeof *v);
-    if (v == NULL) {
-        fail_at(ps, start, "out of memory");
-        return NULL;
-    }
-    v->type = type;
-    v->src_off = start;
-    return v;
-}
-
 /* Reads the 4 hex digits of a \u escape at ps->pos; -1 if they are not. */
 static long read_hex4(parser *ps) {
     if (ps->len - ps->pos < 4) return -1;
@@ -200,105 +186,75 @@ static long read_unicode_escape(parser *ps) {
     return 0xFFFD;
 }
 
-/* Parses a string starting at its opening quote. In build mode stores the
- * unescaped value (NUL-terminated) in *data and its length in *out_len.
- * The decoded form is never longer than the source (an escape of 6 or 12
- * bytes yields at most 3 or 4), so one buffer of the source length is
- * enough and the string is read once. */
-static bool parse_string_raw(parser *ps, char **data, size_t *out_len) {
+/* The character that backslash-`e` stands for; -1 when it is not one of
+ * the one-letter escapes. */
+static int simple_escape(unsigned char e) {
+    switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+        return e;
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    default:
+        return -1;
+    }
+}
+
+/* Parses a string starting at its opening quote. In BUILD mode the
+ * unescaped value goes to the next characters of the block (the first pass
+ * counted exactly as many) and `slot` gets it; the other modes only count. */
+static bool parse_string(parser *ps, json_value *slot) {
     size_t start = ps->pos;
     ps->pos++; /* the opening quote */
-    /* Find the closing quote first to size the buffer. A backslash always
-     * escapes the next byte, so this scan cannot stop inside an escape. */
-    size_t end = ps->pos;
-    while (end < ps->len && ps->text[end] != '"')
-        end += ps->text[end] == '\\' ? 2 : 1;
-    char *out = NULL;
-    if (ps->build) {
-        size_t cap = (end < ps->len ? end : ps->len) - ps->pos + 1;
-        out = malloc(cap);
-        if (out == NULL) return fail_at(ps, start, "out of memory");
-    }
+    char *out = ps->mode == BUILD ? ps->free_char : NULL;
     size_t n = 0;
     for (;;) {
-        if (ps->pos >= ps->len) {
-            free(out);
-            return fail_at(ps, start, "unterminated string");
-        }
+        if (ps->pos >= ps->len) return fail_at(ps, start, "unterminated string");
         unsigned char c = ps->text[ps->pos];
         if (c == '"') break;
-        if (c < 0x20) {
-            free(out);
-            return fail(ps, "control character in string (must be escaped)");
-        }
+        if (c < 0x20) return fail(ps, "control character in string (must be escaped)");
         if (c != '\\') {
             uint32_t cp;
             size_t k = utf8_decode(ps->text + ps->pos, ps->len - ps->pos, &cp);
-            if (k == 0) {
-                free(out);
-                return fail(ps, "invalid UTF-8 in string");
-            }
+            if (k == 0) return fail(ps, "invalid UTF-8 in string");
             if (out != NULL) memcpy(out + n, ps->text + ps->pos, k);
             n += k;
             ps->pos += k;
             continue;
         }
-        if (ps->pos + 1 >= ps->len) {
-            free(out);
-            return fail_at(ps, start, "unterminated string");
-        }
+        if (ps->pos + 1 >= ps->len) return fail_at(ps, start, "unterminated string");
         unsigned char e = ps->text[ps->pos + 1];
         ps->pos += 2;
-        char simple = 0;
-        switch (e) {
-        case '"':
-            simple = '"';
-            break;
-        case '\\':
-            simple = '\\';
-            break;
-        case '/':
-            simple = '/';
-            break;
-        case 'b':
-            simple = '\b';
-            break;
-        case 'f':
-            simple = '\f';
-            break;
-        case 'n':
-            simple = '\n';
-            break;
-        case 'r':
-            simple = '\r';
-            break;
-        case 't':
-            simple = '\t';
-            break;
-        case 'u': {
+        int simple = simple_escape(e);
+        if (simple >= 0) {
+            if (out != NULL) out[n] = (char)simple;
+            n++;
+        } else if (e == 'u') {
             long cp = read_unicode_escape(ps);
-            if (cp < 0) {
-                free(out);
-                return false;
-            }
-            char tmp[4];
-            size_t k = utf8_encode((uint32_t)cp, tmp);
-            if (out != NULL) memcpy(out + n, tmp, k);
+            if (cp < 0) return false;
+            char utf8[4];
+            size_t k = utf8_encode((uint32_t)cp, utf8);
+            if (out != NULL) memcpy(out + n, utf8, k);
             n += k;
-            continue;
-        }
-        default:
-            free(out);
+        } else {
             return fail_at(ps, ps->pos - 2, "invalid escape in string");
         }
-        if (out != NULL) out[n] = simple;
-        n++;
     }
     ps->pos++; /* the closing quote */
+    ps->chars += n + 1;
     if (out != NULL) {
         out[n] = '\0';
-        *data = out;
-        *out_len = n;
+        *slot = (json_value){.type = JSON_STRING, .len = (uint32_t)n, .u.chars = out};
+        ps->free_char += n + 1;
     }
     return true;
 }
@@ -312,31 +268,47 @@ static bool skip_digits(parser *ps) {
     return ps->pos > start;
 }
 
+/* Significant digits kept to convert a number: a halfway point between two
+ * doubles has at most 768, so the value lies on the same side of every
+ * rounding boundary as the kept digits followed by a nonzero digit when any
+ * digit beyond them is nonzero. */
+#define NUMBER_DIGITS 800
+
 /* The value of a number text already checked against the grammar, correctly
- * rounded and independent of the C locale: strtod would take the decimal
- * point from the locale, so the text is rewritten without one ("-12.5e3"
- * becomes "-125e2") before strtod reads it. Sets *ok false when out of
- * memory. */
-static double number_value(const char *s, size_t len, bool *ok) {
-    char small[128];
-    size_t cap = len + 32; /* digits, sign, 'e', a 64-bit exponent, NUL */
-    char *buf = cap <= sizeof small ? small : malloc(cap);
-    if (buf == NULL) {
-        *ok = false;
-        return 0;
-    }
-    size_t n = 0, i = 0, frac_digits = 0;
+ * rounded, independent of the C locale and without allocating: the digits
+ * are rewritten as an integer with an exponent and no decimal point
+ * ("-12.5e3" becomes "-125e2"), which strtod reads the same in any locale,
+ * keeping NUMBER_DIGITS significant digits and a sticky one. */
+static double number_value(const char *s, size_t len) {
+    char buf[NUMBER_DIGITS + 32]; /* sign, digits, sticky digit, 'e', exponent, NUL */
+    size_t n = 0, i = 0, kept = 0;
     if (s[i] == '-') buf[n++] = s[i++];
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-        buf[n++] = s[i++];
-    if (i < len && s[i] == '.') {
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac_digits++)
+    long long scale = 0; /* the value is the kept digits times 10^scale */
+    bool fraction = false, dropped = false;
+    for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') {
+            fraction = true;
+        } else if (kept == 0 && s[i] == '0') {
+            scale -= fraction; /* a leading zero */
+        } else if (kept < NUMBER_DIGITS) {
             buf[n++] = s[i];
+            kept++;
+            scale -= fraction;
+        } else {
+            dropped |= s[i] != '0';
+            scale += !fraction;
+        }
     }
-    /* The exponent saturates far beyond any double; frac_digits is at most
-     * the input length, so the difference cannot overflow. */
+    if (kept == 0) {
+        buf[n++] = '0';
+    } else if (dropped) {
+        buf[n++] = '1';
+        scale--;
+    }
+    /* The exponent saturates far beyond any double; scale is at most the
+     * input length, so the sum cannot overflow. */
     long long exp = 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+    if (i < len) {
         i++;
         bool negative = s[i] == '-';
         if (s[i] == '-' || s[i] == '+') i++;
@@ -345,15 +317,13 @@ static double number_value(const char *s, size_t len, bool *ok) {
         }
         if (negative) exp = -exp;
     }
-    exp -= (long long)frac_digits;
-    snprintf(buf + n, cap - n, "e%lld", exp);
-    double v = strtod(buf, NULL); /* ERANGE: ±HUGE_VAL or 0/subnormal, as documented */
-    if (buf != small) free(buf);
-    return v;
+    snprintf(buf + n, sizeof buf - n, "e%lld", exp + scale);
+    return strtod(buf, NULL); /* ERANGE: ±HUGE_VAL or 0/subnormal, as documented */
 }
 
-/* Parses a number at ps->pos (grammar of RFC 8259 section 6). */
-static bool parse_number(parser *ps, json_value **out) {
+/* Parses a number at ps->pos (grammar of RFC 8259 section 6); in BUILD mode
+ * its text goes to the next characters of the block. */
+static bool parse_number(parser *ps, json_value *slot) {
     size_t start = ps->pos;
     if (ps->text[ps->pos] == '-') ps->pos++;
     if (ps->pos < ps->len && ps->text[ps->pos] == '0') {
@@ -370,126 +340,95 @@ static bool parse_number(parser *ps, json_value **out) {
         if (ps->pos < ps->len && (ps->text[ps->pos] == '+' || ps->text[ps->pos] == '-')) ps->pos++;
         if (!skip_digits(ps)) return fail(ps, "expected a digit in the exponent of number");
     }
-    if (!ps->build) return true;
-    json_value *v = new_node(ps, JSON_NUMBER, start);
-    if (v == NULL) return false;
     size_t len = ps->pos - start;
-    v->u.number.text = malloc(len + 1);
-    bool ok = v->u.number.text != NULL;
-    if (ok) {
-        memcpy(v->u.number.text, ps->text + start, len);
-        v->u.number.text[len] = '\0';
-        v->u.number.len = len;
-        v->u.number.value = number_value(v->u.number.text, len, &ok);
+    ps->chars += len + 1;
+    if (ps->mode == BUILD) {
+        char *text = ps->free_char;
+        memcpy(text, ps->text + start, len);
+        text[len] = '\0';
+        *slot = (json_value){.type = JSON_NUMBER, .len = (uint32_t)len, .u.chars = text};
+        ps->free_char += len + 1;
     }
-    *out = v;
-    return ok ? true : fail_at(ps, start, "out of memory");
-}
-
-static bool parse_value(parser *ps, json_value **out);
-
-/* Appends `item` to an array node, growing it by doubling. */
-static bool array_push(parser *ps, json_value *arr, json_value *item, size_t *cap) {
-    if (arr->u.array.len == *cap) {
-        size_t ncap = *cap == 0 ? 4 : *cap * 2;
-        json_value **items = ncap > SIZE_MAX / sizeof *items
-                                 ? NULL
-                                 : realloc(arr->u.array.items, ncap * sizeof *items);
-        if (items == NULL) return fail(ps, "out of memory");
-        arr->u.array.items = items;
-        *cap = ncap;
-    }
-    arr->u.array.items[arr->u.array.len++] = item;
     return true;
 }
 
-/* Parses an array at its '['. */
-static bool parse_array(parser *ps, json_value **out) {
-    size_t start = ps->pos++;
-    json_value *arr = new_node(ps, JSON_ARRAY, start);
-    if (ps->build && arr == NULL) return false;
-    *out = arr; /* attached at once, so that json_free cleans up after an error */
-    size_t cap = 0;
-    skip_ws(ps);
-    if (ps->pos < ps->len && ps->text[ps->pos] == ']') {
-        ps->pos++;
-        return true;
-    }
-    for (;;) {
-        json_value *item = NULL;
-        bool ok = parse_value(ps, &item);
-        if (arr != NULL && item != NULL && !array_push(ps, arr, item, &cap)) {
-            json_free(item);
-            return false;
-        }
-        if (!ok) return false;
-        skip_ws(ps);
-        if (ps->pos >= ps->len) return fail(ps, "unexpected end of input in array");
-        unsigned char c = ps->text[ps->pos++];
-        if (c == ']') return true;
-        if (c != ',') return fail_at(ps, ps->pos - 1, "expected ',' or ']' in array");
-    }
-}
+static bool parse_value(parser *ps, json_value *slot);
 
-/* Appends a member to an object node, growing it by doubling. Takes
- * ownership of key and value even on failure. */
-static bool object_push(parser *ps, json_value *obj, char *key, size_t key_len, json_value *value,
-                        size_t *cap) {
-    if (obj->u.object.len == *cap) {
-        size_t ncap = *cap == 0 ? 4 : *cap * 2;
-        json_member *m =
-            ncap > SIZE_MAX / sizeof *m ? NULL : realloc(obj->u.object.members, ncap * sizeof *m);
-        if (m == NULL) {
-            free(key);
-            json_free(value);
-            return fail(ps, "out of memory");
-        }
-        obj->u.object.members = m;
-        *cap = ncap;
+/* COUNT: appends a size of 0 for a container that opens, its index in *at. */
+static bool push_size(parser *ps, size_t *at) {
+    if (ps->nsizes == ps->sizes_cap) {
+        size_t cap = ps->sizes_cap == 0 ? 16 : ps->sizes_cap * 2;
+        uint32_t *sizes =
+            cap > SIZE_MAX / sizeof *sizes ? NULL : realloc(ps->sizes, cap * sizeof *sizes);
+        if (sizes == NULL) return fail(ps, "out of memory");
+        ps->sizes = sizes;
+        ps->sizes_cap = cap;
     }
-    obj->u.object.members[obj->u.object.len++] = (json_member){key, key_len, value};
+    *at = ps->nsizes;
+    ps->sizes[ps->nsizes++] = 0;
     return true;
 }
 
-/* Parses an object at its '{'. */
-static bool parse_object(parser *ps, json_value **out) {
-    size_t start = ps->pos++;
-    json_value *obj = new_node(ps, JSON_OBJECT, start);
-    if (ps->build && obj == NULL) return false;
-    *out = obj;
-    size_t cap = 0;
+/* Parses an array or an object at its '[' or '{'. In BUILD mode its
+ * elements (for an object: key, value, key, value...) take the next values
+ * of the block, as many as the first pass counted, and are filled in place. */
+static bool parse_container(parser *ps, json_value *slot, bool object) {
+    unsigned char close = object ? '}' : ']';
+    ps->pos++;
+    size_t size_at = 0;
+    uint32_t size = 0;
+    json_value *items = NULL;
+    if (ps->mode == COUNT && !push_size(ps, &size_at)) return false;
+    if (ps->mode == BUILD) {
+        size = ps->sizes[ps->next_size++];
+        items = ps->free_value;
+        ps->free_value += object ? 2 * (size_t)size : size;
+        *slot =
+            (json_value){.type = object ? JSON_OBJECT : JSON_ARRAY, .len = size, .u.items = items};
+    }
+    uint32_t n = 0;
     skip_ws(ps);
-    if (ps->pos < ps->len && ps->text[ps->pos] == '}') {
-        ps->pos++;
-        return true;
-    }
-    for (;;) {
-        skip_ws(ps);
-        if (ps->pos >= ps->len) return fail(ps, "unexpected end of input in object");
-        if (ps->text[ps->pos] != '"') return fail(ps, "expected a string key in object");
-        char *key = NULL;
-        size_t key_len = 0;
-        if (!parse_string_raw(ps, &key, &key_len)) return false;
-        skip_ws(ps);
-        if (ps->pos >= ps->len || ps->text[ps->pos] != ':') {
-            free(key);
-            return fail(ps, "expected ':' after an object key");
+    bool more = !(ps->pos < ps->len && ps->text[ps->pos] == close);
+    if (!more) ps->pos++;
+    while (more) {
+        /* The passes read the same text the same way; this only keeps the
+         * writes inside the block should they ever disagree. */
+        if (ps->mode == BUILD && n >= size) return fail(ps, "internal error: the passes disagree");
+        json_value *value = items == NULL ? NULL : object ? &items[2 * (size_t)n] : &items[n];
+        if (object) {
+            skip_ws(ps);
+            if (ps->pos >= ps->len) return fail(ps, "unexpected end of input in object");
+            if (ps->text[ps->pos] != '"') return fail(ps, "expected a string key in object");
+            ps->values++;
+            if (!parse_string(ps, value)) return false;
+            skip_ws(ps);
+            if (ps->pos >= ps->len || ps->text[ps->pos] != ':')
+                return fail(ps, "expected ':' after an object key");
+            ps->pos++;
+            if (value != NULL) value++;
         }
-        ps->pos++;
-        json_value *value = NULL;
-        bool ok = parse_value(ps, &value);
-        if (obj != NULL && !object_push(ps, obj, key, key_len, value, &cap)) return false;
-        if (!ok) return false;
+        if (!parse_value(ps, value)) return false;
+        n++;
         skip_ws(ps);
-        if (ps->pos >= ps->len) return fail(ps, "unexpected end of input in object");
+        if (ps->pos >= ps->len) {
+            return fail(ps, object ? "unexpected end of input in object"
+                                   : "unexpected end of input in array");
+        }
         unsigned char c = ps->text[ps->pos++];
-        if (c == '}') return true;
-        if (c != ',') return fail_at(ps, ps->pos - 1, "expected ',' or '}' in object");
+        if (c == close) break;
+        if (c != ',') {
+            return fail_at(ps, ps->pos - 1,
+                           object ? "expected ',' or '}' in object"
+                                  : "expected ',' or ']' in array");
+        }
     }
+    if (ps->mode == COUNT) ps->sizes[size_at] = n;
+    if (ps->mode == BUILD && n != size) return fail(ps, "internal error: the passes disagree");
+    return true;
 }
 
 /* Parses one of the literals true, false, null. */
-static bool parse_literal(parser *ps, json_value **out) {
+static bool parse_literal(parser *ps, json_value *slot) {
     static const struct {
         const char *word;
         json_type type;
@@ -498,159 +437,141 @@ static bool parse_literal(parser *ps, json_value **out) {
     for (size_t i = 0; i < sizeof literals / sizeof literals[0]; i++) {
         size_t n = strlen(literals[i].word);
         if (ps->len - ps->pos < n || memcmp(ps->text + ps->pos, literals[i].word, n) != 0) continue;
-        json_value *v = new_node(ps, literals[i].type, ps->pos);
-        if (ps->build && v == NULL) return false;
-        if (v != NULL) v->u.boolean = literals[i].value;
+        if (slot != NULL)
+            *slot = (json_value){.type = (uint8_t)literals[i].type, .boolean = literals[i].value};
         ps->pos += n;
-        *out = v;
         return true;
     }
     return fail(ps, "expected a value");
 }
 
-/* Parses any value after optional whitespace. In build mode *out gets the
- * node (possibly partial after an error, for json_free to reclaim); its
- * source span is set here for every type. */
-static bool parse_value(parser *ps, json_value **out) {
+/* Parses any value after optional whitespace into `slot` (BUILD mode; NULL
+ * otherwise). */
+static bool parse_value(parser *ps, json_value *slot) {
     skip_ws(ps);
     if (ps->pos >= ps->len) return fail(ps, "unexpected end of input (expected a value)");
-    size_t start = ps->pos;
+    ps->values++;
     unsigned char c = ps->text[ps->pos];
-    bool ok;
     if (c == '[' || c == '{') {
         if (ps->depth >= JSON_MAX_DEPTH) return fail(ps, "nesting deeper than 256 levels");
         ps->depth++;
-        ok = c == '[' ? parse_array(ps, out) : parse_object(ps, out);
+        bool ok = parse_container(ps, slot, c == '{');
         ps->depth--;
-    } else if (c == '"') {
-        char *data = NULL;
-        size_t len = 0;
-        ok = parse_string_raw(ps, &data, &len);
-        if (ok && ps->build) {
-            json_value *v = new_node(ps, JSON_STRING, start);
-            if (v == NULL) {
-                free(data);
-                return false;
-            }
-            v->u.string.data = data;
-            v->u.string.len = len;
-            *out = v;
-        }
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-        ok = parse_number(ps, out);
-    } else {
-        ok = parse_literal(ps, out);
+        return ok;
     }
-    if (*out != NULL) (*out)->src_len = ps->pos - start;
-    return ok;
+    if (c == '"') return parse_string(ps, slot);
+    if (c == '-' || (c >= '0' && c <= '9')) return parse_number(ps, slot);
+    return parse_literal(ps, slot);
 }
 
 /* Parses a whole text: one value, whitespace around it, nothing else. */
-static bool parse_text(parser *ps, json_value **out) {
+static bool parse_text(parser *ps, json_value *slot) {
+    if (ps->len > UINT32_MAX) return fail(ps, "input too large (4 GiB or more)");
     skip_ws(ps);
     if (ps->pos >= ps->len) return fail(ps, "empty input (expected a JSON value)");
-    if (!parse_value(ps, out)) return false;
+    if (!parse_value(ps, slot)) return false;
     skip_ws(ps);
     if (ps->pos < ps->len) return fail(ps, "unexpected characters after the JSON value");
     return true;
 }
 
 json_value *json_parse(const char *text, size_t len, char *err, size_t errlen) {
-    parser ps = {.text = (const unsigned char *)text, .len = text != NULL ? len : 0, .build = true};
+    const unsigned char *t = (const unsigned char *)text;
+    parser count = {.text = t, .len = text != NULL ? len : 0, .mode = COUNT};
     json_value *root = NULL;
-    if (parse_text(&ps, &root)) return root;
-    json_free(root);
-    if (err != NULL && errlen > 0) snprintf(err, errlen, "%s at byte %zu", ps.error, ps.error_pos);
-    return NULL;
+    const parser *outcome = &count;
+    parser build;
+    if (parse_text(&count, NULL)) {
+        /* values <= len < 4 GiB, so the sizes cannot overflow. */
+        size_t value_bytes = count.values * sizeof(json_value);
+        root = malloc(value_bytes + count.chars);
+        if (root == NULL) {
+            fail_at(&count, 0, "out of memory");
+        } else {
+            build = (parser){.text = t,
+                             .len = count.len,
+                             .mode = BUILD,
+                             .sizes = count.sizes,
+                             .free_value = root + 1,
+                             .free_char = (char *)root + value_bytes};
+            if (!parse_text(&build, root)) {
+                free(root);
+                root = NULL;
+                outcome = &build;
+            }
+        }
+    }
+    free(count.sizes);
+    if (root == NULL && err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s at byte %zu", outcome->error, outcome->error_pos);
+    return root;
 }
 
 bool json_valid(const char *text, size_t len) {
     parser ps = {.text = (const unsigned char *)text, .len = text != NULL ? len : 0};
-    json_value *unused = NULL;
-    return parse_text(&ps, &unused);
+    return parse_text(&ps, NULL);
 }
 
 void json_free(json_value *v) {
-    if (v == NULL) return;
-    switch (v->type) {
-    case JSON_NUMBER:
-        free(v->u.number.text);
-        break;
-    case JSON_STRING:
-        free(v->u.string.data);
-        break;
-    case JSON_ARRAY:
-        for (size_t i = 0; i < v->u.array.len; i++)
-            json_free(v->u.array.items[i]);
-        free(v->u.array.items);
-        break;
-    case JSON_OBJECT:
-        for (size_t i = 0; i < v->u.object.len; i++) {
-            free(v->u.object.members[i].key);
-            json_free(v->u.object.members[i].value);
-        }
-        free(v->u.object.members);
-        break;
-    case JSON_NONE:
-    case JSON_NULL:
-    case JSON_BOOL:
-        break;
-    }
     free(v);
 }
 
 json_type json_typeof(const json_value *v) {
-    return v != NULL ? v->type : JSON_NONE;
+    return v != NULL ? (json_type)v->type : JSON_NONE;
 }
 
 bool json_bool(const json_value *v) {
-    return v != NULL && v->type == JSON_BOOL && v->u.boolean;
+    return v != NULL && v->type == JSON_BOOL && v->boolean;
 }
 
 double json_number(const json_value *v) {
-    return v != NULL && v->type == JSON_NUMBER ? v->u.number.value : 0;
+    return v != NULL && v->type == JSON_NUMBER ? number_value(v->u.chars, v->len) : 0;
+}
+
+/* The characters and length of a string or a number; NULL and 0 for
+ * anything else. */
+static const char *chars_of(const json_value *v, json_type type, size_t *len) {
+    bool ok = v != NULL && v->type == type;
+    if (len != NULL) *len = ok ? v->len : 0;
+    return ok ? v->u.chars : NULL;
 }
 
 const char *json_number_text(const json_value *v, size_t *len) {
-    bool ok = v != NULL && v->type == JSON_NUMBER;
-    if (len != NULL) *len = ok ? v->u.number.len : 0;
-    return ok ? v->u.number.text : NULL;
+    return chars_of(v, JSON_NUMBER, len);
 }
 
 const char *json_string(const json_value *v, size_t *len) {
-    bool ok = v != NULL && v->type == JSON_STRING;
-    if (len != NULL) *len = ok ? v->u.string.len : 0;
-    return ok ? v->u.string.data : NULL;
+    return chars_of(v, JSON_STRING, len);
 }
 
 size_t json_length(const json_value *v) {
-    if (v == NULL) return 0;
-    if (v->type == JSON_ARRAY) return v->u.array.len;
-    if (v->type == JSON_OBJECT) return v->u.object.len;
-    return 0;
+    return v != NULL && (v->type == JSON_ARRAY || v->type == JSON_OBJECT) ? v->len : 0;
 }
 
 const json_value *json_array_get(const json_value *v, size_t i) {
-    return v != NULL && v->type == JSON_ARRAY && i < v->u.array.len ? v->u.array.items[i] : NULL;
+    return v != NULL && v->type == JSON_ARRAY && i < v->len ? &v->u.items[i] : NULL;
+}
+
+/* Member i of an object: its key value, followed by its value. */
+static const json_value *member(const json_value *v, size_t i) {
+    return v != NULL && v->type == JSON_OBJECT && i < v->len ? &v->u.items[2 * i] : NULL;
 }
 
 const char *json_object_key(const json_value *v, size_t i, size_t *len) {
-    bool ok = v != NULL && v->type == JSON_OBJECT && i < v->u.object.len;
-    if (len != NULL) *len = ok ? v->u.object.members[i].key_len : 0;
-    return ok ? v->u.object.members[i].key : NULL;
+    return json_string(member(v, i), len);
 }
 
 const json_value *json_object_value(const json_value *v, size_t i) {
-    return v != NULL && v->type == JSON_OBJECT && i < v->u.object.len ? v->u.object.members[i].value
-                                                                      : NULL;
+    const json_value *m = member(v, i);
+    return m != NULL ? m + 1 : NULL;
 }
 
 const json_value *json_object_getn(const json_value *v, const char *key, size_t keylen) {
-    if (v == NULL || v->type != JSON_OBJECT || key == NULL) return NULL;
+    if (key == NULL || json_typeof(v) != JSON_OBJECT) return NULL;
     /* From the end: with duplicate keys the last one wins. */
-    for (size_t i = v->u.object.len; i-- > 0;) {
-        const json_member *m = &v->u.object.members[i];
-        if (m->key_len == keylen && memcmp(m->key, key, keylen) == 0) return m->value;
+    for (size_t i = v->len; i-- > 0;) {
+        const json_value *k = &v->u.items[2 * i];
+        if (k->len == keylen && memcmp(k->u.chars, key, keylen) == 0) return k + 1;
     }
     return NULL;
 }
@@ -659,24 +580,29 @@ const json_value *json_object_get(const json_value *v, const char *key) {
     return key != NULL ? json_object_getn(v, key, strlen(key)) : NULL;
 }
 
-size_t json_source_offset(const json_value *v) {
-    return v != NULL ? v->src_off : 0;
+/* ======================================================================
+ * Writers. Each writes to `out` when it is not NULL and returns the number
+ * of bytes, so that one function both measures and writes: the result is
+ * allocated exactly, never for the worst case.
+ * ====================================================================== */
+
+/* Copies n bytes of s to out (if not NULL); returns n. */
+static size_t put(char *out, const char *s, size_t n) {
+    if (out != NULL) memcpy(out, s, n);
+    return n;
 }
 
-size_t json_source_length(const json_value *v) {
-    return v != NULL ? v->src_len : 0;
+/* Where the next byte goes after n bytes of out (NULL stays NULL). */
+static char *after(char *out, size_t n) {
+    return out != NULL ? out + n : NULL;
 }
 
-char *json_quote(const char *s, size_t len, size_t *out_len) {
-    /* Worst case: every byte a control character written as \u00XX. */
-    if (len > (SIZE_MAX - 3) / 6) return NULL;
-    char *out = malloc(len * 6 + 3);
-    if (out == NULL) return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = 0;
-    out[n++] = '"';
+/* `len` bytes of s as a JSON string literal (see json_quote). */
+static size_t write_quoted(const unsigned char *s, size_t len, char *out) {
+    static const char hex[] = "0123456789abcdef";
+    size_t n = put(out, "\"", 1);
     for (size_t i = 0; i < len;) {
-        unsigned char c = p[i];
+        unsigned char c = s[i];
         const char *esc = NULL;
         switch (c) {
         case '"':
@@ -704,28 +630,77 @@ char *json_quote(const char *s, size_t len, size_t *out_len) {
             break;
         }
         if (esc != NULL) {
-            out[n++] = esc[0];
-            out[n++] = esc[1];
+            n += put(after(out, n), esc, 2);
             i++;
         } else if (c < 0x20) {
-            n += (size_t)snprintf(out + n, 7, "\\u%04x", c);
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            n += put(after(out, n), u, 6);
             i++;
         } else {
             uint32_t cp;
-            size_t k = utf8_decode(p + i, len - i, &cp);
+            size_t k = utf8_decode(s + i, len - i, &cp);
             if (k == 0) {
-                /* U+FFFD is 3 bytes, no more than the 6 reserved per byte. */
-                memcpy(out + n, "\xEF\xBF\xBD", 3);
-                n += 3;
+                n += put(after(out, n), "\xEF\xBF\xBD", 3); /* U+FFFD */
                 i++;
             } else {
-                memcpy(out + n, p + i, k);
-                n += k;
+                n += put(after(out, n), (const char *)s + i, k);
                 i += k;
             }
         }
     }
-    out[n++] = '"';
+    return n + put(after(out, n), "\"", 1);
+}
+
+char *json_quote(const char *s, size_t len, size_t *out_len) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = write_quoted(p, len, NULL);
+    char *out = n < SIZE_MAX ? malloc(n + 1) : NULL;
+    if (out == NULL) return NULL;
+    write_quoted(p, len, out);
+    out[n] = '\0';
+    if (out_len != NULL) *out_len = n;
+    return out;
+}
+
+/* The canonical text of v (see json_write). Recursion is bounded by the
+ * depth of the tree, at most JSON_MAX_DEPTH. */
+static size_t write_value(const json_value *v, char *out) {
+    switch ((json_type)v->type) {
+    case JSON_NULL:
+        return put(out, "null", 4);
+    case JSON_BOOL:
+        return v->boolean ? put(out, "true", 4) : put(out, "false", 5);
+    case JSON_NUMBER:
+        return put(out, v->u.chars, v->len);
+    case JSON_STRING:
+        return write_quoted((const unsigned char *)v->u.chars, v->len, out);
+    case JSON_ARRAY:
+    case JSON_OBJECT:
+        break;
+    case JSON_NONE:
+        return 0;
+    }
+    bool object = v->type == JSON_OBJECT;
+    size_t n = put(out, object ? "{" : "[", 1);
+    for (size_t i = 0; i < v->len; i++) {
+        if (i > 0) n += put(after(out, n), ", ", 2);
+        if (object) {
+            n += write_value(&v->u.items[2 * i], after(out, n));
+            n += put(after(out, n), ": ", 2);
+            n += write_value(&v->u.items[2 * i + 1], after(out, n));
+        } else {
+            n += write_value(&v->u.items[i], after(out, n));
+        }
+    }
+    return n + put(after(out, n), object ? "}" : "]", 1);
+}
+
+char *json_write(const json_value *v, size_t *out_len) {
+    if (v == NULL) return NULL;
+    size_t n = write_value(v, NULL);
+    char *out = malloc(n + 1);
+    if (out == NULL) return NULL;
+    write_value(v, out);
     out[n] = '\0';
     if (out_len != NULL) *out_len = n;
     return out;

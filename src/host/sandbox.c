@@ -36,6 +36,10 @@ const char *eryx_status_string(eryx_status status) {
         return "sandbox busy with another execution";
     case ERYX_EINTERNAL:
         return "sandbox could not be started";
+    case ERYX_ENOENT:
+        return "no such file or directory";
+    case ERYX_ENOSPC:
+        return "filesystem quota exceeded";
     }
     return "unknown status";
 }
@@ -48,16 +52,39 @@ eryx_config *eryx_config_new(void) {
     return config;
 }
 
+/* Frees what a config holds (not the struct). */
+static void config_clear(eryx_config *config) {
+    callback_set_free(&config->callbacks);
+    fs_config_free(&config->fs);
+    vm_template_unref(config->template);
+    config->template = NULL;
+}
+
 void eryx_config_free(eryx_config *config) {
     if (!config) return;
-    callback_set_free(&config->callbacks);
+    config_clear(config);
     free(config);
 }
 
-/* Copies src into dst (callbacks deeply). -1 when out of memory. */
+/* Copies src into dst (callbacks, files and mounts deeply). -1 when out of
+ * memory (dst then holds nothing). */
 static int config_copy(eryx_config *dst, const eryx_config *src) {
     *dst = *src;
-    return callback_set_copy(&dst->callbacks, &src->callbacks);
+    dst->callbacks = (callback_set){0};
+    dst->fs = (fs_config){0};
+    vm_template_ref(dst->template);
+    if (callback_set_copy(&dst->callbacks, &src->callbacks) != 0 ||
+        (src->fs.nmounts && fs_config_copy(&dst->fs, &src->fs) != 0)) {
+        config_clear(dst);
+        return -1;
+    }
+    return 0;
+}
+
+eryx_status sandbox_config_fs(eryx_config *config) {
+    if (config->fs.nmounts) return ERYX_OK;
+    if (vm_image_error()) return ERYX_EINTERNAL;
+    return fs_config_init(&config->fs, vm_stdlib()) == 0 ? ERYX_OK : ERYX_ENOMEM;
 }
 
 eryx_status eryx_config_set_timeout(eryx_config *config, double seconds) {
@@ -133,22 +160,53 @@ static eryx_status sandbox_create(const eryx_config *config, bool persistent, er
     }
     uint64_t pages = config->memory_bytes / VM_PAGE_SIZE;
     if (pages > VM_MAX_PAGES) pages = VM_MAX_PAGES;
-    if (pages * VM_PAGE_SIZE < vm_image_bytes()) {
+    uint64_t need =
+        config->template ? (uint64_t)config->template->pages * VM_PAGE_SIZE : vm_image_bytes();
+    if (pages * VM_PAGE_SIZE < need) {
         char msg[128];
-        snprintf(msg, sizeof msg, "memory limit below the %llu MiB the interpreter needs",
-                 (unsigned long long)((vm_image_bytes() + MIB - 1) / MIB));
+        snprintf(msg, sizeof msg, "memory limit below the %llu MiB the %s needs",
+                 (unsigned long long)((need + MIB - 1) / MIB),
+                 config->template ? "snapshot" : "interpreter");
         set_error(errbuf, errlen, msg);
         return ERYX_EINVAL;
     }
     eryx_sandbox *sandbox = calloc(1, sizeof *sandbox);
     if (!sandbox) return ERYX_ENOMEM;
     sandbox->persistent = persistent;
-    if (config_copy(&sandbox->config, config) != 0 || !(sandbox->calls = call_hub_new()) ||
-        !(sandbox->callbacks_json = callback_set_json(&sandbox->config.callbacks))) {
+    if (config_copy(&sandbox->config, config) != 0) {
+        free(sandbox);
+        return ERYX_ENOMEM;
+    }
+    eryx_config *c = &sandbox->config;
+    if (!(sandbox->calls = call_hub_new()) ||
+        !(sandbox->callbacks_json = callback_set_json(&c->callbacks)) ||
+        sandbox_config_fs(c) != ERYX_OK) {
         eryx_sandbox_free(sandbox);
         return ERYX_ENOMEM;
     }
-    sandbox->vm = vm_new((uint32_t)pages);
+    /* The mount points become directories of the tree every run starts with. */
+    memfs_set_limits(c->fs.tree, c->fs.limits);
+    const char *problem = fs_config_apply_mounts(&c->fs, c->fs.tree);
+    if (problem) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot make the mount points: %s", problem);
+        set_error(errbuf, errlen, msg);
+        eryx_sandbox_free(sandbox);
+        return ERYX_EINVAL;
+    }
+    memfs_clear_changed(c->fs.tree);
+    const vm_template *start = c->template ? c->template : vm_image();
+    if (fs_ns_init(&sandbox->ns, &c->fs) != 0) {
+        eryx_sandbox_free(sandbox);
+        return ERYX_ENOMEM;
+    }
+    if (!wasi_valid(&start->wasi, &sandbox->ns)) {
+        set_error(errbuf, errlen,
+                  "the snapshot's open files are on mounts this configuration lacks");
+        eryx_sandbox_free(sandbox);
+        return ERYX_EINVAL;
+    }
+    sandbox->vm = vm_new(start, (uint32_t)pages, &sandbox->ns);
     if (!sandbox->vm) {
         eryx_sandbox_free(sandbox);
         set_error(errbuf, errlen, "cannot map guest memory");
@@ -174,8 +232,9 @@ eryx_status eryx_session_new(const eryx_config *config, eryx_sandbox **out, char
 void eryx_sandbox_free(eryx_sandbox *sandbox) {
     if (!sandbox) return;
     vm_free(sandbox->vm);
+    fs_ns_free(&sandbox->ns);
     call_hub_detach(sandbox->calls);
-    callback_set_free(&sandbox->config.callbacks);
+    config_clear(&sandbox->config);
     free(sandbox->callbacks_json);
     free(sandbox);
 }
@@ -279,7 +338,7 @@ typedef struct {
 } exec_call;
 
 /* Flags of the guest's eryx_execute (see src/guest/runtime.c). */
-enum { EXEC_TRACE = 1, EXEC_INTERACTIVE = 2 };
+enum { EXEC_TRACE = 1, EXEC_INTERACTIVE = 2, EXEC_PACKAGES_SHIFT = 8 /* count of /packages/N */ };
 
 static void run_code(eryx_vm *vm, void *arg) {
     exec_call *call = arg;
@@ -425,7 +484,9 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     r->trace_collected = sandbox->exec.trace.collect;
     if (sandbox->exec.trace.fn || sandbox->exec.trace.collect) call->flags |= EXEC_TRACE;
     if (options && options->interactive) call->flags |= EXEC_INTERACTIVE;
+    call->flags |= (int)(c->fs.npackages << EXEC_PACKAGES_SHIFT);
     sandbox->output_used = 0;
+    sandbox->ns.written = 0; /* the volume write budget is per execution */
     memset(sandbox->held, 0, sizeof sandbox->held);
     vm->peak_pages = vm->guest.w2c_memory.pages;
     size_t budget = c->memory_bytes < CALL_RESULTS_MAX ? (size_t)c->memory_bytes : CALL_RESULTS_MAX;

@@ -6,6 +6,7 @@
 #define ERYX_SANDBOX_H
 
 #include "calls.h"
+#include "fs.h"
 #include "result.h"
 #include "trace.h"
 #include "vm.h"
@@ -32,6 +33,10 @@ struct eryx_config {
     double callback_timeout_s;
     uint32_t max_callbacks;
     trace_sink trace;
+    fs_config fs;             /* files, limits, mounts; see fs.h */
+    vm_template *template;    /* a snapshot to start from (owned reference), NULL: the image */
+    uint8_t snapshot_key[64]; /* HMAC key for snapshots, snapshot_key_len bytes (0: none) */
+    size_t snapshot_key_len;
 };
 
 /* Output bytes held back because they end inside a UTF-8 sequence. */
@@ -43,6 +48,7 @@ typedef struct {
 struct eryx_sandbox {
     eryx_config config;
     eryx_vm *vm;
+    fs_ns ns; /* the vm's filesystem */
     call_hub *calls;
     char *callbacks_json;
     bool persistent;  /* a session: state kept between executions */
@@ -64,5 +70,21 @@ eryx_status sandbox_execute_entry(eryx_sandbox *sandbox, vm_entry entry, void *a
 /* Identity of this build (64 hex digits), written into snapshots so that a
  * blob is only restored by the build that can read it. */
 extern const char build_identity[64];
+
+/* Makes config->fs usable (the default filesystem on first use). 0 or an
+ * eryx_status. */
+eryx_status sandbox_config_fs(eryx_config *config);
+
+/* A snapshot blob read into its parts (snapshot.c): the memory template and
+ * the filesystem tree to start from. */
+typedef struct {
+    vm_template *template;
+    memfs *tree;
+} snapshot_state;
+
+/* Checks and unpacks a blob as a template, with `key` (may be NULL when
+ * key_len is 0) for its MAC. NULL or what is wrong. */
+const char *snapshot_load(const void *blob, size_t len, const uint8_t *key, size_t key_len,
+                          memfs_limits limits, snapshot_state *out);
 
 #endif

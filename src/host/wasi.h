@@ -1,33 +1,31 @@
 /*
  * wasi.h - our WASI preview1 implementation: deny by default.
  *
- * The guest reaches nothing of the host through WASI: its filesystem is the
- * read-only VFS (preopened as "/" on fd 3), stdin is empty, stdout and stderr
- * go to vm_write_output, the environment and argv are empty, sockets do not
- * exist. The imports themselves (Z_wasi_snapshot_preview1Z_*) are declared by
- * the generated guest.h and defined in wasi.c; this header holds the per-vm
- * state and its lifecycle.
+ * The guest reaches nothing of the host through WASI but what the host
+ * mounted: its filesystem is the namespace of fs.h (preopened as "/" on
+ * fd 3: a writable in-memory tree with the read-only stdlib at /lib, plus
+ * the host's packages and volumes), stdin is empty, stdout and stderr go to
+ * vm_write_output, the environment and argv are empty, sockets do not exist.
+ * The imports (Z_wasi_snapshot_preview1Z_*) are declared by the generated
+ * guest.h and defined in wasi_fd.c (the fd table and fd calls), wasi_io.c
+ * (reads, writes, directory listings), wasi_path.c (path calls) and
+ * wasi_clock.c (environment, clocks, random, poll, exit, sockets); this
+ * header holds the per-vm state and its lifecycle.
  *
  * Choices where preview1 leaves room:
- *  - Any open that asks to write (oflags CREAT/TRUNC, fdflags APPEND, rights
- *    FD_WRITE/FD_ALLOCATE/FD_FILESTAT_SET_SIZE) fails with ROFS, unless the
- *    path cannot be reached (NOENT/NOTDIR: a missing parent, or a missing
- *    file without CREAT), exists while CREAT|EXCL wants a new file (EXIST),
- *    or is a directory (ISDIR): Linux's order of checks on a read-only mount.
- *    O_DIRECTORY on a file is NOTDIR. Directories report every right as
- *    inheritable so that wasi-libc passes the write intent of open(2) on to
- *    path_open; as a consequence access(W_OK), which wasi-libc derives from
- *    those rights, says yes.
+ *  - Every path is resolved host-side from the one preopen (fs_resolve):
+ *    wasi-libc makes relative paths absolute with its cwd emulation; the
+ *    runtime starts in /data.
  *  - stdio fds report all rights, FD_SEEK included: wasi-libc's isatty() then
  *    says no, so the guest treats its output as a pipe (block buffered).
  *  - Sockets: every sock_* call returns NOTSUP, whatever the fd.
- *  - Mutating filesystem calls return ROFS (NOENT for a missing path, EXIST
- *    when creating something that exists).
- *  - Timestamps are 0, inode numbers are VFS node index + 1, device 1.
+ *  - A file fd keeps the access of its open (read, write): reading a
+ *    write-only fd or writing a read-only one is BADF, as on Linux.
  */
 #ifndef ERYX_WASI_H
 #define ERYX_WASI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vfs.h"
@@ -115,9 +113,9 @@ typedef enum {
     WASI_ENOTCAPABLE = 76,
 } wasi_errno;
 
-#define WASI_MAX_FDS       256 /* size of the fd table; opening beyond it gives MFILE */
-#define WASI_PREOPEN_FD    3   /* the VFS root, "/" */
-#define WASI_FIRST_OPEN_FD 4   /* guest opens get the lowest free fd from here */
+#define WASI_MAX_FDS       1024 /* size of the fd table; the config's limit may be lower */
+#define WASI_PREOPEN_FD    3    /* the namespace root, "/" */
+#define WASI_FIRST_OPEN_FD 4    /* guest opens get the lowest free fd from here */
 
 /* What an fd table slot holds. */
 typedef enum {
@@ -125,41 +123,62 @@ typedef enum {
     WASI_FD_STDIN,
     WASI_FD_STDOUT,
     WASI_FD_STDERR,
-    WASI_FD_DIR,  /* a VFS directory */
-    WASI_FD_FILE, /* a VFS regular file */
+    WASI_FD_DIR,   /* a directory of mount `mount` */
+    WASI_FD_FILE,  /* a regular file of mount `mount` */
+    WASI_FD_STALE, /* a host fd a snapshot could not keep: BADF until closed */
 } wasi_fd_kind;
 
-/* One open fd. Plain data: copying the table copies the fds. */
+enum { WASI_ACCESS_READ = 1, WASI_ACCESS_WRITE = 2 };
+
+/* One open fd. Plain data: nodes are named by number (vfs node, memfs
+ * inode), so copying the table copies the fds; only volume fds hold a host
+ * fd, which wasi_release closes. */
 typedef struct {
     uint8_t kind;     /* wasi_fd_kind */
+    uint8_t mount;    /* index in the namespace's mounts (fs.h) */
+    uint8_t access;   /* WASI_ACCESS_* */
     uint8_t preopen;  /* 1 for the preopened root */
-    uint16_t fdflags; /* as last set by the guest (APPEND never) */
-    vfs_node node;    /* WASI_FD_DIR / WASI_FD_FILE */
-    uint64_t offset;  /* read position of a file */
+    uint16_t fdflags; /* as last set by the guest */
+    uint16_t unused;
+    int32_t host_fd; /* volumes: the host's fd; -1 otherwise */
+    uint32_t unused2;
+    uint64_t node;   /* vfs node / memfs inode */
+    uint64_t offset; /* position of a file; of a directory: readdir's */
 } eryx_wasi_fd;
 
+typedef struct fs_ns fs_ns;
+
 /* Per-vm WASI state, embedded in eryx_vm as vm->wasi. The table is a fixed
- * array so that init, reset and copy never allocate and cannot fail. */
+ * array so that copies never allocate; `high` bounds the slots in use, so
+ * that a copy or a scan touches only those. */
 typedef struct eryx_wasi {
-    const eryx_vfs *vfs; /* shared and immutable; not owned */
+    fs_ns *ns;     /* the vm's filesystem; not owned */
+    uint32_t high; /* every slot from here on is free */
+    uint32_t max_fds;
     eryx_wasi_fd fds[WASI_MAX_FDS];
 } eryx_wasi;
 
 /* Sets up a fresh fd table on vm->wasi: 0 stdin, 1 stdout, 2 stderr, 3 the
- * VFS root preopened as "/". `vfs` must outlive the vm (it may be NULL: then
- * there is no preopen and every path call fails). */
-void wasi_init(eryx_vm *vm, const eryx_vfs *vfs);
+ * namespace root preopened as "/" (none when ns is NULL: every path call
+ * then fails). */
+void wasi_init(eryx_vm *vm, fs_ns *ns);
 
-/* Releases vm->wasi. The vfs is not closed (it is shared). */
-void wasi_free(eryx_vm *vm);
+/* Closes what the table holds outside itself (volume host fds, memfs
+ * references) and empties it. */
+void wasi_release(eryx_vm *vm);
 
-/* Deep-copies the fd table of `src` to `dst` (when an instance is cloned from
- * a template). Returns 0, or -1 on failure (never, with the fixed table). */
-int wasi_copy(eryx_wasi *dst, const eryx_wasi *src);
+/* Replaces vm's table (released first) by a copy of `src`, a template's
+ * whose memfs references the vm's tree already holds, keeping vm's
+ * namespace. */
+void wasi_copy(eryx_vm *vm, const eryx_wasi *src);
 
 /* True when every slot of a table that came from outside (a snapshot) is
- * consistent with `vfs`: known kinds, nodes that exist and have the kind
- * the slot claims, the standard slots where wasi_init puts them. */
-bool wasi_valid(const eryx_wasi *table, const eryx_vfs *vfs);
+ * consistent with `ns`: known kinds, mounts that exist, nodes that exist
+ * and have the kind the slot claims, the standard slots where wasi_init
+ * puts them, no host fds. */
+bool wasi_valid(const eryx_wasi *table, fs_ns *ns);
+
+/* The open fd `fd` of vm, or NULL (wasi_fd.c, for the other wasi_*.c). */
+eryx_wasi_fd *wasi_fd_at(eryx_vm *vm, uint32_t fd);
 
 #endif
