@@ -33,7 +33,7 @@ GEN_OBJS := $(GEN_SRCS:.c=.o)
 
 HOST_SRCS := $(wildcard src/host/*.c)
 HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
-HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h src/guest/abi.h
+HOST_HDRS := $(wildcard src/host/*.h) include/eryx.h src/guest/abi.h src/guest/outcome.h
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/%)
 
@@ -146,11 +146,12 @@ $(CPY_LIBS) $(SYSCONFIGDATA) &: $(CPY)/Makefile
 	touch $(CPY_LIBS) $(SYSCONFIGDATA)
 
 # ---- 3. guest module ----
-$(B)/guest/runtime.o: src/guest/runtime.c src/guest/abi.h $(CPY_LIBS)
+GUEST_OBJS := $(B)/guest/runtime.o $(B)/guest/outcome.o
+$(B)/guest/%.o: src/guest/%.c src/guest/abi.h src/guest/outcome.h $(CPY_LIBS)
 	@mkdir -p $(@D)
 	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
 
-$(B)/guest/guest.wasm: $(B)/guest/runtime.o $(CPY_LIBS) $(WASI_LIB_STAMPS)
+$(B)/guest/guest.wasm: $(GUEST_OBJS) $(CPY_LIBS) $(WASI_LIB_STAMPS)
 	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
 	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
 	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
@@ -320,9 +321,10 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -o $@ $< $(B)/lib/liberyx.a $(LIB_LDLIBS)
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
-	$(B)/tests/test_files $(B)/tests/test_tracing \
+	$(B)/tests/test_files $(B)/tests/test_tracing $(B)/tests/test_hardening $(B)/tests/test_call_handles \
 	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
-	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_tracing $(FUZZ_BINS)
+	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_tracing $(B)/asan/test_hardening \
+	$(B)/asan/test_call_handles $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h tests/slow_callback.h $(B)/lib/liberyx.a
@@ -350,10 +352,10 @@ $(ASAN)/test_%: tests/test_%.c tests/check.h tests/slow_callback.h $(ASAN_HOST_O
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
 SANITIZER_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+ASAN_TESTS := test_api test_callbacks test_files test_hardening test_call_handles
 test-sanitize: deps
-	$(MAKE) all $(ASAN)/test_api $(ASAN)/test_callbacks
-	$(SANITIZER_ENV) $(ASAN)/test_api
-	$(SANITIZER_ENV) $(ASAN)/test_callbacks
+	$(MAKE) all $(ASAN_TESTS:%=$(ASAN)/%)
+	for t in $(ASAN_TESTS); do $(SANITIZER_ENV) $(ASAN)/$$t || exit 1; done
 
 # ---- fuzzing (libFuzzer) ----
 # One target per file fuzz/fuzz_NAME.c (LLVMFuzzerTestOneInput), its seed

@@ -19,6 +19,10 @@
  *  - There is no global state: any number of sandboxes may exist at once and
  *    run on different threads at the same time. One sandbox runs one
  *    execution at a time.
+ *  - The guest is untrusted. Everything it sends the host is checked and
+ *    bounded (see "Bounds" below), and nothing it does can crash the host
+ *    or make eryx report something else than what happened, on any thread
+ *    with at least ERYX_STACK_MIN bytes of stack left.
  */
 #ifndef ERYX_H
 #define ERYX_H
@@ -60,6 +64,49 @@ typedef enum eryx_status {
 const char *eryx_status_string(eryx_status status);
 
 /* ======================================================================
+ * Bounds: what the host holds for the guest is limited. Beyond a bound the
+ * guest gets a clear error (or the text is cut, with a marker); the host
+ * never grows without limit.
+ * ====================================================================== */
+
+/* Native stack. The interpreter runs on the stack of the thread that calls
+ * eryx_execute, which needs a stack of at least ERYX_STACK_MIN bytes, of
+ * which the code above eryx_execute has used at most 32 KiB. With less left,
+ * the execution does not start: it ends at once with ERYX_ERROR_INTERNAL,
+ * "the interpreter ran out of stack" (a thread from pthread_create with a
+ * small stack size, a deep call chain). The main thread's stack is its
+ * RLIMIT_STACK (`ulimit -s`); when that is unlimited, eryx's checks count
+ * 8 MiB. Deeply nested guest code may use the stack to its end, but the
+ * guest enters host code (eryx's own, and so any handler) only with
+ * ERYX_HANDLER_STACK + 64 KiB of it left; with less, the execution ends
+ * with that same error, the process unharmed. So output, trace and
+ * callback handlers always run with at least ERYX_HANDLER_STACK bytes of
+ * stack: a handler that needs more must hand its work to another thread. */
+#define ERYX_STACK_MIN     (512u * 1024u)
+#define ERYX_HANDLER_STACK (128u * 1024u)
+
+/* The JSON text of `result` (eryx_result_json): at most this many bytes,
+ * else eryx_result_result_error says so. */
+#define ERYX_RESULT_MAX (64u * 1024u * 1024u)
+
+/* Each text of an error (type, message, traceback, result_error): at most
+ * this many bytes; a longer one is cut at a character and ends with
+ * " [truncated]". */
+#define ERYX_ERROR_TEXT_MAX (1024u * 1024u)
+
+/* The JSON arguments of one callback invocation: at most this many bytes,
+ * else the invocation raises CallbackError in Python. */
+#define ERYX_CALLBACK_ARGS_MAX (64u * 1024u * 1024u)
+
+/* Callback invocations of one execution in flight at once (started, and
+ * their completion not yet taken by the guest): at most this many, else
+ * the next one raises CallbackError. Completions waiting to be taken hold
+ * at most the memory limit's bytes in all (at most 1 GiB): a result that
+ * does not fit reaches the guest as CallbackError, and eryx_call_complete
+ * returns ERYX_EINVAL. */
+#define ERYX_CALLS_PENDING_MAX 10000u
+
+/* ======================================================================
  * Configuration. Create one, set what differs from the defaults, create any
  * number of sandboxes from it, free it (sandboxes keep their own copy).
  * ====================================================================== */
@@ -74,7 +121,11 @@ eryx_config *eryx_config_new(void);
 void eryx_config_free(eryx_config *config);
 
 /* Wall-clock limit per execution in seconds; fractions allowed. 0 means no
- * limit. ERYX_EINVAL for negative, NaN or values above 10^7 s. */
+ * limit. ERYX_EINVAL for negative, NaN or values above 10^7 s. A limit is
+ * enforced by one watchdog thread per process, started by the first
+ * execution that has one; if that thread cannot be created (e.g. the
+ * process limit of `ulimit -u`), the execution does not run: it ends with
+ * ERYX_ERROR_INTERNAL saying why, and the next one tries again. */
 eryx_status eryx_config_set_timeout(eryx_config *config, double seconds);
 
 /* Limit on the guest's linear memory, in bytes, rounded down to 64 KiB
@@ -93,8 +144,10 @@ eryx_status eryx_config_set_output_limit(eryx_config *config, uint64_t bytes);
 typedef enum eryx_stream { ERYX_STDOUT = 1, ERYX_STDERR = 2 } eryx_stream;
 
 /* Receives output as the guest produces it, on the thread running
- * eryx_execute, before the execution ends. `data` is valid only during the
- * call. A chunk never ends inside a UTF-8 sequence (an incomplete sequence is
+ * eryx_execute, before the execution ends. `data` is host memory (a copy),
+ * valid only during the call: a timeout or cancellation while the handler
+ * blocks does not touch it, and the execution then ends with that kind. A
+ * chunk never ends inside a UTF-8 sequence (an incomplete sequence is
  * held back until it completes or the execution ends); the chunks of a stream
  * joined are exactly its captured output. */
 typedef void (*eryx_output_fn)(void *userdata, eryx_stream stream, const char *data, size_t len);
@@ -109,10 +162,14 @@ eryx_status eryx_config_set_output_handler(eryx_config *config, eryx_output_fn f
 typedef struct eryx_call eryx_call;
 
 /* Called on the thread running eryx_execute when guest code awaits the
- * callback. `args_json` is a JSON object of the arguments (valid during the
- * call). The handler must complete `call` exactly once with
+ * callback. `args_json` is one JSON object of the arguments, checked by the
+ * host and laid out on one line as Python's json.dumps does ({"a": 1,
+ * "b": [2, 3]}; never a raw newline), at most ERYX_CALLBACK_ARGS_MAX bytes,
+ * valid during the call. The handler must complete `call` exactly once with
  * eryx_call_complete or eryx_call_fail: before returning, or later from any
- * thread (for concurrency, start the work and return at once). */
+ * thread (for concurrency, start the work and return at once). `call` is a
+ * handle, not memory: it stays valid until it is completed or its
+ * execution ends (finished, timed out, cancelled, its sandbox freed). */
 typedef void (*eryx_callback_fn)(void *userdata, eryx_call *call, const char *args_json);
 
 /* Registers a callback. `name` is a Python identifier or dotted identifiers
@@ -128,21 +185,26 @@ eryx_status eryx_config_add_callback(eryx_config *config, const char *name, cons
  * still running then fails in Python with TimeoutError. */
 eryx_status eryx_config_set_callback_timeout(eryx_config *config, double seconds);
 
-/* Most callback invocations per execution (default 1000). Beyond it, the
- * invocation raises in Python without reaching the host. */
+/* Most callback invocations per execution (default 1000; 0: no limit but
+ * ERYX_CALLS_PENDING_MAX). Beyond it, the invocation raises in Python
+ * without reaching the host. */
 eryx_status eryx_config_set_max_callbacks(eryx_config *config, uint32_t count);
 
 /* Completes an invocation with a JSON result text (NULL means null).
- * ERYX_EINVAL if result_json is not valid JSON (the call is then failed with
- * that message instead). Thread-safe; after it returns, `call` is gone.
- * Completing a call whose execution has ended is harmless. */
+ * ERYX_EINVAL if result_json is not valid JSON, or the result does not fit
+ * in what the host holds for the guest (see ERYX_CALLS_PENDING_MAX): the call
+ * is then failed with a message saying so instead. Thread-safe and fast
+ * from any thread; after it returns, `call` is gone. A call that is gone
+ * (completed already, its execution over, its sandbox freed) or that was
+ * never a call gives ERYX_EINVAL and does nothing else. */
 eryx_status eryx_call_complete(eryx_call *call, const char *result_json);
 
-/* Fails an invocation: Python raises CallbackError(message). Thread-safe;
- * after it returns, `call` is gone. */
+/* Fails an invocation: Python raises CallbackError(message). As
+ * eryx_call_complete for the rest. */
 eryx_status eryx_call_fail(eryx_call *call, const char *message);
 
-/* The callback's name, valid until the call is completed. */
+/* The callback's name while the call is valid, else NULL. The text stays
+ * readable memory, but names another call once the handle is gone. */
 const char *eryx_call_name(const eryx_call *call);
 
 /* ---- tracing ---- */
@@ -477,10 +539,13 @@ typedef struct eryx_result eryx_result;
  * stderr are captured separately. After the code ends, a global named
  * `result` is converted to JSON (see eryx_result_json).
  *
- * The interpreter runs on the calling thread's stack: with less than about
- * 512 KiB of it, deeply nested C-level work (e.g. json.dumps of a structure
- * nested 1000 deep) can exhaust it before Python's recursion limit is
- * reached; that ends the execution with ERYX_ERROR_INTERNAL, never a crash.
+ * The interpreter runs on the calling thread's stack, which it needs at
+ * least ERYX_STACK_MIN bytes of (see "Bounds"): with little of it, deeply
+ * nested C-level work (e.g. json.dumps of a structure nested 1000 deep) can
+ * exhaust it before Python's recursion limit is reached; that ends the
+ * execution with ERYX_ERROR_INTERNAL ("the interpreter ran out of stack"),
+ * never a crash. Other functions of this header need no more stack than
+ * ordinary C library calls.
  *
  * Everything that happens to the Python code (exceptions, timeouts, memory,
  * output cap, sys.exit) is reported in the result with status ERYX_OK. Other
@@ -539,7 +604,10 @@ const char *eryx_result_stderr(const eryx_result *result, size_t *len);
 
 /* JSON text of the global `result` after the run, or NULL when there is none
  * (not defined, the run failed, or it could not be converted; then
- * eryx_result_result_error tells why). */
+ * eryx_result_result_error tells why). As json.dumps(result, allow_nan=False)
+ * gives it, checked by the host: one valid JSON value, valid UTF-8, on one
+ * line, laid out as json.dumps does, at most ERYX_RESULT_MAX bytes and 256
+ * levels deep. */
 const char *eryx_result_json(const eryx_result *result);
 
 /* Why `result` could not be converted to JSON (e.g. "Object of type set is
@@ -565,8 +633,11 @@ const char *eryx_result_error_traceback(const eryx_result *result);
  * offending line); 0 when unknown or not an exception. */
 int eryx_result_error_lineno(const eryx_result *result);
 
-/* For ERYX_ERROR_EXIT: the exit status sys.exit asked for (0 to 255 as the
- * python3.11 program would exit with it); -1 otherwise. */
+/* For ERYX_ERROR_EXIT: the exit status sys.exit asked for, 0 to 255, as
+ * the python3.11 program would exit with it: None 0, an int truncated to a
+ * C int then to 8 bits (sys.exit(256) 0, sys.exit(-1) 255), 255 for an int
+ * beyond a 64-bit C long (sys.exit(2**100)), True 1, any other object 1
+ * (printed on stderr); -1 otherwise. */
 int eryx_result_exit_code(const eryx_result *result);
 
 /* Wall time of the execution in milliseconds. */

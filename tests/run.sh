@@ -34,6 +34,8 @@ suite "json unit tests" build/tests/unit_json
 suite "C API" build/tests/test_api
 suite "C API: callbacks, tracing, output streaming" build/tests/test_callbacks
 suite "C API: sessions, snapshots, cancellation, stress" build/tests/test_sessions
+suite "C API: hardening (stack, outcome, timeouts, output)" build/tests/test_hardening
+suite "C API: callback arguments, bounds and handles" build/tests/test_call_handles
 suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
 suite "C API: trace times, ids, tasks, bursts, step-through, bounds" build/tests/test_tracing
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
@@ -45,6 +47,12 @@ suite "callbacks and tracing, host code under ASan+UBSan" env \
     build/asan/test_callbacks
 suite "tracing, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_tracing
+suite "hardening, host code under ASan+UBSan" env \
+    ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/test_hardening
+suite "callback handles, host code under ASan+UBSan" env \
+    ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/test_call_handles
 suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli_run.py
 suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
 suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py
@@ -53,6 +61,7 @@ suite "command line: eryx debug through a terminal" /usr/bin/python3.11 tests/te
 suite "command line: --profile report in headless chromium" /usr/bin/python3.11 tests/test_profile.py
 suite "attacks through the command line" /usr/bin/python3.11 tests/test_attacks.py
 suite "command line: volumes, packages, snapshots" /usr/bin/python3.11 tests/test_files_cli.py
+suite "command line: hardening" /usr/bin/python3.11 tests/test_hardening.py
 suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py
 suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "sqlite3 on a file across a session" /usr/bin/python3.11 tests/test_sqlite_session.py

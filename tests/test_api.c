@@ -559,14 +559,14 @@ static void *run_deep(void *arg) {
     return NULL;
 }
 
-/* On a thread with little stack, deep C recursion in the interpreter runs
- * out of native stack before Python's recursion limit: an error, not a
- * crash, and the sandbox goes on. */
+/* On a thread with the least stack eryx takes, deep C recursion in the
+ * interpreter runs out of native stack before Python's recursion limit: an
+ * error, not a crash, and the sandbox goes on. (Smaller: test_hardening.) */
 static void test_small_thread_stack(void) {
     int kinds[2] = {-1, -1};
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 128 * 1024);
+    pthread_attr_setstacksize(&attr, ERYX_STACK_MIN);
     pthread_t t;
     CHECK(pthread_create(&t, &attr, run_deep, kinds) == 0);
     pthread_join(t, NULL);

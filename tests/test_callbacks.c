@@ -268,8 +268,8 @@ static void test_callback_timeout(void) {
     CHECK_CONTAINS(eryx_result_stdout(r, NULL), "timeout:");
     CHECK(elapsed >= 190 && elapsed < 1000);
     eryx_result_free(r);
-    /* Completing the stale call later is harmless. */
-    CHECK(eryx_call_complete(kept_call, "1") == ERYX_OK);
+    /* Completing the timed-out call later is a harmless refusal. */
+    CHECK(eryx_call_complete(kept_call, "1") == ERYX_EINVAL);
     kept_call = NULL;
     r = run(s, "result = await get_time()");
     CHECK_STR(eryx_result_json(r), "1700000000.5");
@@ -288,8 +288,8 @@ static void test_execution_timeout_while_waiting(void) {
     CHECK(now_ms() - t0 < 600);
     eryx_result_free(r);
     eryx_sandbox_free(s);
-    /* The call outlives its sandbox; completing it must still be safe. */
-    CHECK(eryx_call_fail(kept_call, "late") == ERYX_OK);
+    /* The call is gone with its sandbox; completing it is a harmless refusal. */
+    CHECK(eryx_call_fail(kept_call, "late") == ERYX_EINVAL);
     kept_call = NULL;
 }
 

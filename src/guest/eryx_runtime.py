@@ -1,9 +1,11 @@
-"""Guest side of eryx: runs the user's code and reports how it went.
+"""Guest side of eryx: runs the user's code.
 
 Shipped in the standard library image as _eryx_runtime and imported once
 when the interpreter image is built; every execution then starts from that
-state. The host reads the outcome from report() calls (keys below; the
-host's list in src/host/imports.h must match).
+state. How the code ended is not reported from here: execute() returns the
+new value of `result` or lets the user's exception through, and the C entry
+point works out the outcome and sends it to the host (src/guest/outcome.c),
+out of reach of the user's code, which can replace anything in this module.
 """
 import ast
 import asyncio
@@ -22,13 +24,9 @@ import types
 import __main__
 import _eryx_host
 
-RESULT_JSON = 1
-RESULT_ERROR = 2
-ERROR_TYPE = 3
-ERROR_MESSAGE = 4
-ERROR_TRACEBACK = 5
-ERROR_LINENO = 6
-EXIT_CODE = 7
+# This module's functions look names up in a private copy of the builtins:
+# user code that replaces builtins.len breaks its own code, not the runtime.
+__builtins__ = dict(sys.modules["builtins"].__dict__)
 
 USER_FILE = "<user>"
 RUNTIME_FILE = sys._getframe().f_code.co_filename  # this module's frames
@@ -46,11 +44,15 @@ CALL_OK = 0
 CALL_ERROR = 1
 CALL_TIMEOUT = 2
 
-# callback_start refusals (negative results), with the message Python gets.
+# callback_start refusals (negative results), with the message Python gets
+# (the host's list is in src/host/calls.h; the limits are eryx.h's).
 CALL_REFUSED = {
     -1: "unknown callback",
     -2: "callback limit reached: no more invocations allowed in this execution",
     -3: "the sandbox is stopping",
+    -4: "callback arguments are not one JSON object",
+    -5: "callback arguments are larger than 64 MiB of JSON",
+    -6: "too many callback invocations pending (10000): await some first",
 }
 
 # Imported into the image so that user code finds them ready.
@@ -61,10 +63,6 @@ PRELOAD = (
     "statistics", "pprint", "abc", "contextlib", "types", "weakref", "zlib", "gzip",
     "zoneinfo",
 )
-
-
-def report(key, text):
-    _eryx_host.report(key, text.encode("utf-8", "replace"))
 
 
 # ---- host callbacks ----
@@ -176,9 +174,14 @@ def list_callbacks():
     return [dict(c) for c in _callbacks]
 
 
+_callbacks_text = None  # the list _callbacks was parsed from
+
+
 def _install_callbacks(namespace):
-    global _callbacks
-    _callbacks = json.loads(_eryx_host.callback_list())
+    global _callbacks, _callbacks_text
+    text = _eryx_host.callback_list()
+    if text != _callbacks_text:  # a session's list does not change: parse it once
+        _callbacks, _callbacks_text = json.loads(text), text
     namespace["invoke"] = invoke
     namespace["list_callbacks"] = list_callbacks
     namespace["CallbackError"] = CallbackError
@@ -278,21 +281,7 @@ def _run_coroutine(coro):
             loop.close()
 
 
-# ---- reporting ----
-
-def _type_name(cls):
-    name = cls.__qualname__
-    if cls.__module__ not in ("builtins", "__main__"):
-        name = cls.__module__ + "." + name
-    return name
-
-
-def _safe_str(value):
-    try:
-        return str(value)
-    except BaseException:
-        return "<unprintable %s object>" % type(value).__name__
-
+# ---- the traceback, for the entry point ----
 
 def _without_runtime_frames(tb):
     """The traceback without this module's frames: it starts in the user's
@@ -311,55 +300,15 @@ def _without_runtime_frames(tb):
     return rebuilt
 
 
-def _report_exception(exc):
+def format_traceback(exc):
+    """The traceback of exc as python3.11 prints it, with the user's frames
+    only. Called by the entry point (outcome.c), which falls back to the
+    last line alone when this fails."""
     tb = _without_runtime_frames(exc.__traceback__)
-    lineno = 0
-    if isinstance(exc, SyntaxError) and exc.filename == USER_FILE:
-        lineno = exc.lineno or 0
-    entry = tb
-    while entry is not None:
-        if entry.tb_frame.f_code.co_filename == USER_FILE:
-            lineno = entry.tb_lineno
-        entry = entry.tb_next
-    try:
-        text = "".join(traceback.format_exception(type(exc), exc, tb))
-    except BaseException:
-        text = "%s: %s\n" % (_type_name(type(exc)), _safe_str(exc))
-    report(ERROR_TYPE, _type_name(type(exc)))
-    report(ERROR_MESSAGE, _safe_str(exc))
-    report(ERROR_TRACEBACK, text)
-    report(ERROR_LINENO, str(lineno))
+    return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def _report_exit(exc):
-    code = exc.code
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code & 0xFF
-    else:
-        # As the python program does: print the object, exit with 1.
-        print(_safe_str(code), file=sys.stderr)
-        status = 1
-    report(ERROR_TYPE, "SystemExit")
-    report(ERROR_MESSAGE, "" if code is None else _safe_str(code))
-    report(EXIT_CODE, str(status))
-
-
-_NO_RESULT = object()
-
-
-def _report_result(namespace, before):
-    """Reports `result` when this execution assigned it (a session keeps the
-    last one, which an execution that does not set it must not repeat)."""
-    if namespace.get("result", _NO_RESULT) is before:
-        return
-    try:
-        text = json.dumps(namespace["result"], allow_nan=False)
-    except Exception as exc:
-        report(RESULT_ERROR, _safe_str(exc))
-    else:
-        report(RESULT_JSON, text)
+_NO_RESULT = object()  # execute(): `result` was not assigned
 
 
 # ---- files and packages ----
@@ -431,7 +380,10 @@ def _compile(source, interactive):
 
 
 def execute(source, flags=0):
-    """Runs `source` (bytes) as file <user> in __main__."""
+    """Runs `source` (bytes) as file <user> in __main__. Returns the value
+    this execution assigned to `result` (a session keeps the last one, which
+    an execution that does not set it must not repeat), else _NO_RESULT;
+    the user's exception goes on to the entry point."""
     global _tracing, _task_ids
     # The image is shared: every execution needs its own random state.
     random.seed()
@@ -442,24 +394,19 @@ def execute(source, flags=0):
     _pending.clear()
     if flags >> PACKAGES_SHIFT:
         _add_packages(flags >> PACKAGES_SHIFT)
+    _install_callbacks(namespace)
+    code = _compile(source, flags & FLAG_INTERACTIVE)
+    tracing = _tracing = bool(flags & FLAG_TRACE)
+    if tracing:
+        _task_ids = itertools.count(1)
+        _eryx_host.trace_on(code.co_filename, _task_id)
     try:
-        _install_callbacks(namespace)
-        code = _compile(source, flags & FLAG_INTERACTIVE)
-        tracing = _tracing = bool(flags & FLAG_TRACE)
+        outcome = eval(code, namespace)
+        if code.co_flags & inspect.CO_COROUTINE:
+            _run_coroutine(outcome)
+    finally:
         if tracing:
-            _task_ids = itertools.count(1)
-            _eryx_host.trace_on(code.co_filename, _task_id)
-        try:
-            outcome = eval(code, namespace)
-            if code.co_flags & inspect.CO_COROUTINE:
-                _run_coroutine(outcome)
-        finally:
-            if tracing:
-                _tracing = False
-                _eryx_host.trace_off()
-    except SystemExit as exc:
-        _report_exit(exc)
-    except BaseException as exc:
-        _report_exception(exc)
-    else:
-        _report_result(namespace, result_before)
+            _tracing = False
+            _eryx_host.trace_off()
+    value = namespace.get("result", _NO_RESULT)
+    return _NO_RESULT if value is result_before else value

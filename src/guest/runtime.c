@@ -7,7 +7,7 @@
  *   eryx_alloc(n)            guest buffer of n bytes for the host to fill
  *   eryx_execute(ptr, len)   run the source at ptr (takes ownership)
  * Imports (module "eryx", see src/host/imports.c):
- *   report(key, ptr, len)    one field of the outcome, as UTF-8
+ *   report(record)           how the execution ended, once (outcome.c)
  *   trace_flush(ring)            take the ring's events; use `ring` from now on
  *   tsc() -> stamp               a time stamp for trace events (the build makes
  *                                it an inline read of the CPU's time stamp counter)
@@ -25,11 +25,11 @@
 #include <string.h>
 
 #include "abi.h"
+#include "outcome.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define IMPORT(name) __attribute__((import_module("eryx"), import_name(#name)))
 
-IMPORT(report) void host_report(int key, const char *data, size_t len);
 IMPORT(trace_flush) void host_trace_flush(trace_ring *ring);
 IMPORT(tsc) uint64_t host_tsc(void);
 IMPORT(callback_list) size_t host_callback_list(char *buf, size_t cap);
@@ -37,20 +37,6 @@ IMPORT(callback_start)
 int host_callback_start(const char *name, size_t nlen, const char *args, size_t alen, int lineno);
 IMPORT(callback_wait) int host_callback_wait(long long timeout_ns);
 IMPORT(callback_next) int host_callback_next(char *buf, size_t cap, uint32_t info[2]);
-
-/* Report keys; the host's list in imports.h must match. */
-enum { REPORT_INTERNAL_ERROR = 9 };
-
-/* _eryx_host.report(key: int, value: bytes) */
-static PyObject *py_report(PyObject *self, PyObject *args) {
-    (void)self;
-    int key;
-    const char *data;
-    Py_ssize_t len;
-    if (!PyArg_ParseTuple(args, "iy#", &key, &data, &len)) return NULL;
-    host_report(key, data, (size_t)len);
-    Py_RETURN_NONE;
-}
 
 /* ---- tracing: the file tracer of our CPython patch
  * (patches/cpython-3.11-file-trace.patch): events of the user's frames only,
@@ -284,7 +270,6 @@ static PyObject *py_callback_next(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef host_methods[] = {
-    {"report", py_report, METH_VARARGS, "Send one field of the outcome to the host."},
     {"trace_on", py_trace_on, METH_VARARGS, "Trace the frames of code with this co_filename."},
     {"trace_off", py_trace_off, METH_NOARGS, "Stop tracing."},
     {"callback_list", py_callback_list, METH_NOARGS, "The host's callbacks, as JSON."},
@@ -312,10 +297,6 @@ static PyObject *init_host_module(void) {
 
 static PyObject *execute_fn; /* _eryx_runtime.execute */
 
-static void report_str(int key, const char *s) {
-    host_report(key, s, strlen(s));
-}
-
 EXPORT(eryx_init) int eryx_init(void) {
     if (PyImport_AppendInittab("_eryx_host", init_host_module) != 0) return 1;
 
@@ -338,13 +319,14 @@ EXPORT(eryx_init) int eryx_init(void) {
     if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) {
-        if (status.err_msg) report_str(REPORT_INTERNAL_ERROR, status.err_msg);
+        outcome_report_failure(status.err_msg ? status.err_msg : "initialization failed");
         return 3;
     }
 
     PyObject *runtime = PyImport_ImportModule("_eryx_runtime");
     if (runtime) {
         execute_fn = PyObject_GetAttrString(runtime, "execute");
+        if (execute_fn && outcome_init(runtime) != 0) Py_CLEAR(execute_fn);
         PyObject *done = execute_fn ? PyObject_CallMethod(runtime, "init", NULL) : NULL;
         Py_XDECREF(done);
         Py_DECREF(runtime);
@@ -361,21 +343,13 @@ EXPORT(eryx_alloc) void *eryx_alloc(size_t n) {
     return malloc(n ? n : 1);
 }
 
-/* flags: bit 0 trace, bit 1 interactive (see eryx_runtime.execute) */
+/* flags: bit 0 trace, bit 1 interactive (see eryx_runtime.execute). The
+ * user's exception, if any, reaches here: outcome.c reports how it went. */
 EXPORT(eryx_execute) void eryx_execute(char *code, size_t len, int flags) {
     PyObject *source = PyBytes_FromStringAndSize(code, (Py_ssize_t)len);
     free(code);
-    PyObject *done = source ? PyObject_CallFunction(execute_fn, "Oi", source, flags) : NULL;
+    PyObject *value = source ? PyObject_CallFunction(execute_fn, "Oi", source, flags) : NULL;
     Py_XDECREF(source);
-    if (!done) {
-        /* Only if the runtime itself failed (e.g. no memory left to report). */
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        const char *name = type ? ((PyTypeObject *)type)->tp_name : "unknown error";
-        report_str(REPORT_INTERNAL_ERROR, name);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-    }
-    Py_XDECREF(done);
+    outcome_report(value);
+    Py_XDECREF(value);
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 static bool reserve(eryx_buf *b, size_t extra) {
     if (b->failed) return false;
     if (extra > SIZE_MAX - b->len - 1) goto fail;
@@ -47,6 +49,7 @@ bool buf_printf(eryx_buf *b, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n < 0) b->failed = true; /* over INT_MAX bytes: never silently short */
     if (n < 0 || !reserve(b, (size_t)n)) return false;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -139,6 +142,65 @@ bool buf_json_string(eryx_buf *b, const char *s, size_t len) {
     }
     buf_append(b, s + run, len - run);
     return buf_append(b, "\"", 1);
+}
+
+/* Index just past the JSON string whose opening quote is text[i]. */
+static size_t string_end(const char *text, size_t len, size_t i) {
+    for (i++; i < len; i++) {
+        if (text[i] == '\\')
+            i++;
+        else if (text[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* Deepest nesting of brackets in `text` outside strings (for text that
+ * json_valid refused, to say why). */
+static size_t nesting(const char *text, size_t len) {
+    size_t depth = 0, deepest = 0;
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (c == '"') {
+            i = string_end(text, len, i);
+            continue;
+        }
+        if (c == '[' || c == '{') {
+            if (++depth > deepest) deepest = depth;
+        } else if ((c == ']' || c == '}') && depth) {
+            depth--;
+        }
+        i++;
+    }
+    return deepest;
+}
+
+const char *buf_guest_json(eryx_buf *b, const char *text, size_t len) {
+    if (!json_valid(text, len)) {
+        return nesting(text, len) > JSON_MAX_DEPTH ? "nests deeper than 256 levels"
+                                                   : "is not valid JSON";
+    }
+    /* Valid, so a quote outside a string opens one, and a comma or colon
+     * outside strings is a separator. */
+    size_t run = 0; /* start of the bytes to copy as they are */
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (c == '"') {
+            i = string_end(text, len, i);
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            buf_append(b, text + run, i - run);
+            run = i + 1;
+        } else if (c == ',' || c == ':') {
+            buf_append(b, text + run, i + 1 - run);
+            buf_append(b, " ", 1);
+            run = i + 1;
+        }
+        i++;
+    }
+    buf_append(b, text + run, len - run);
+    return NULL;
 }
 
 char *buf_take(eryx_buf *b) {

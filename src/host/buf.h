@@ -34,6 +34,15 @@ bool buf_printf(eryx_buf *b, const char *fmt, ...) __attribute__((format(printf,
  * appends `null`. */
 bool buf_json_string(eryx_buf *b, const char *s, size_t len);
 
+/* Appends `len` bytes of JSON text that came from the guest, checked by
+ * json_valid (json.h) and laid out as Python's json.dumps does by default:
+ * ", " after each comma, ": " after each colon, no other whitespace outside
+ * strings, so always one line. Strings and numbers are kept as written
+ * (valid JSON strings are valid UTF-8 without raw control characters).
+ * Returns NULL, or why the text was refused, with nothing appended ("is
+ * not valid JSON", "nests deeper than 256 levels"). */
+const char *buf_guest_json(eryx_buf *b, const char *text, size_t len);
+
 /* Gives the data to the caller (never NULL unless failed: then NULL and
  * the buffer is freed) and leaves the buffer empty. */
 char *buf_take(eryx_buf *b);

@@ -5,9 +5,14 @@
  * An invocation starts on the guest thread (callback_start import), the
  * host's handler completes it then or later from any thread, and the guest
  * collects completions while its event loop waits (callback_wait/next).
- * Invocations may outlive the execution, even the sandbox: the hub that
- * queues completions is reference-counted, and a completion for an
- * execution that has ended is dropped.
+ * The eryx_call the handler gets is a handle, checked on every use (see
+ * calls.c): it dies when the call is completed or its execution ends, and
+ * using it afterwards is a harmless ERYX_EINVAL.
+ *
+ * Bounds, per execution (eryx.h): ERYX_CALLS_PENDING_MAX invocations in
+ * flight (started and not yet taken by the guest), and completions waiting
+ * for the guest held up to a byte budget (the memory limit, at most 1 GiB);
+ * a result beyond it reaches the guest as an error instead.
  */
 #ifndef ERYX_CALLS_H
 #define ERYX_CALLS_H
@@ -17,6 +22,13 @@
 
 #include "buf.h"
 #include "eryx.h"
+
+/* Most bytes of completions held for the guest of one execution: its
+ * memory limit, at most this (sandbox.c). */
+#define CALL_RESULTS_MAX ((size_t)1 << 30)
+
+/* Longest callback name (dotted identifiers). */
+#define CALLBACK_NAME_MAX 200
 
 typedef struct {
     char *name, *description, *schema; /* schema: JSON text, "{}" when none */
@@ -44,8 +56,16 @@ char *callback_set_json(const callback_set *set);
 
 /* Completion status as the guest sees it. */
 enum { CALL_OK = 0, CALL_ERROR = 1, CALL_TIMEOUT = 2 };
-/* Refusals of callback_start (negative ids). */
-enum { CALL_UNKNOWN = -1, CALL_LIMIT = -2, CALL_STOPPING = -3 };
+/* Refusals of callback_start (negative ids); src/guest/eryx_runtime.py
+ * has their messages. */
+enum {
+    CALL_UNKNOWN = -1,
+    CALL_LIMIT = -2,            /* max_callbacks reached */
+    CALL_STOPPING = -3,         /* out of memory, or the sandbox is stopping */
+    CALL_BAD_ARGS = -4,         /* the arguments are not one JSON object */
+    CALL_ARGS_TOO_LARGE = -5,   /* more than ERYX_CALLBACK_ARGS_MAX bytes */
+    CALL_TOO_MANY_PENDING = -6, /* ERYX_CALLS_PENDING_MAX in flight */
+};
 
 typedef struct call_hub call_hub;
 
@@ -55,7 +75,7 @@ typedef struct {
     int status;
     char *payload; /* result JSON, or the error message */
     size_t len;
-    char *name;
+    char name[CALLBACK_NAME_MAX + 1];
     int lineno; /* of the line that awaited it */
     double duration_ms;
 } call_done;
@@ -63,26 +83,27 @@ typedef struct {
 /* A hub for one sandbox. NULL when out of memory. */
 call_hub *call_hub_new(void);
 
-/* The sandbox is gone: completions from now on are dropped. Releases the
- * sandbox's reference. */
+/* The sandbox is gone: its calls die (later completions are refused) and
+ * the hub is freed. */
 void call_hub_detach(call_hub *hub);
 
-/* Starts a new execution: forgets everything of the last one. */
-void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls);
+/* Starts a new execution: forgets everything of the last one. `budget`:
+ * most bytes of completions held for the guest. */
+void call_hub_begin(call_hub *hub, double timeout_s, uint32_t max_calls, size_t budget);
 
-/* Ends the execution: later completions of its calls are dropped. Returns
- * the number of invocations it made. */
+/* Ends the execution: its calls die, their completions are dropped.
+ * Returns the number of invocations it made. */
 uint64_t call_hub_end(call_hub *hub);
 
 /* Told an invocation's id before its handler is called; false refuses it. */
 typedef bool (*call_started_fn)(void *arg, int32_t id);
 
-/* Invokes `def` (guest thread). Returns the invocation id (> 0) or a
- * refusal. Calls started(arg, id) (if not NULL), then the handler, before
- * returning; when started refuses, the handler is not called and the
- * result is CALL_STOPPING. */
-int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json,
-                       size_t args_len, int lineno, call_started_fn started, void *arg);
+/* Invokes `def` with the arguments' JSON text (guest thread). Returns the
+ * invocation id (> 0) or a refusal. Calls started(arg, id) (if not NULL),
+ * then the handler, before returning; when started refuses, the handler is
+ * not called and the result is CALL_STOPPING. */
+int32_t call_hub_start(call_hub *hub, const callback_def *def, const char *args_json, int lineno,
+                       call_started_fn started, void *arg);
 
 /* Wakes a guest thread blocked in call_hub_wait (any thread). */
 void call_hub_wake(call_hub *hub);
@@ -93,8 +114,8 @@ void call_hub_wake(call_hub *hub);
  * number of completions ready. */
 int call_hub_wait(call_hub *hub, int64_t timeout_ns, const _Atomic int *stop);
 
-/* Takes the oldest completion into *out (the caller frees out->payload and
- * out->name with free). False when there is none. */
+/* Takes the oldest completion into *out (the caller frees out->payload
+ * with free). False when there is none. */
 bool call_hub_take(call_hub *hub, call_done *out);
 
 /* Length of the oldest completion's payload, or -1 when there is none. */

@@ -29,7 +29,6 @@ void eryx_result_free(eryx_result *r) {
     free(r->error_type);
     free(r->error_message);
     free(r->error_traceback);
-    free(r->internal_error);
     trace_store_free(&r->trace);
     free(r);
 }
@@ -43,43 +42,66 @@ static void set_text(char **field, const char *data, size_t len) {
     *field = copy;
 }
 
-static int parse_int(const char *data, size_t len, int fallback) {
-    char tmp[16];
-    if (len == 0 || len >= sizeof tmp) return fallback;
-    memcpy(tmp, data, len);
-    tmp[len] = '\0';
-    char *end;
-    long v = strtol(tmp, &end, 10);
-    return *end || v < 0 || v > 1000000000 ? fallback : (int)v;
+/* A text of the guest, cut to ERYX_ERROR_TEXT_MAX bytes (at a character
+ * boundary, with a marker saying so) and made valid UTF-8. */
+static void set_guest_text(char **field, guest_text text) {
+    static const char marker[] = " [truncated]";
+    if (!text.data) return;
+    size_t len = text.len, cut = len;
+    if (len > ERYX_ERROR_TEXT_MAX) {
+        cut = ERYX_ERROR_TEXT_MAX - (sizeof marker - 1);
+        while (cut > 0 && ((unsigned char)text.data[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    size_t clean_len;
+    char *clean = utf8_sanitized(text.data, cut, &clean_len);
+    eryx_buf b = {0};
+    buf_append(&b, clean, clean_len);
+    if (cut < len) buf_puts(&b, marker);
+    free(clean);
+    free(*field);
+    *field = clean ? buf_take(&b) : NULL;
+    if (!clean) buf_free(&b);
 }
 
-void result_report(eryx_result *r, report_key key, const char *data, size_t len) {
-    switch (key) {
-    case REPORT_RESULT_JSON:
-        set_text(&r->result_json, data, len);
-        break;
-    case REPORT_RESULT_ERROR:
-        set_text(&r->result_error, data, len);
-        break;
-    case REPORT_ERROR_TYPE:
-        set_text(&r->error_type, data, len);
-        break;
-    case REPORT_ERROR_MESSAGE:
-        set_text(&r->error_message, data, len);
-        break;
-    case REPORT_ERROR_TRACEBACK:
-        set_text(&r->error_traceback, data, len);
-        break;
-    case REPORT_ERROR_LINENO:
-        r->lineno = parse_int(data, len, 0);
-        break;
-    case REPORT_EXIT_CODE:
-        r->exit_code = parse_int(data, len, -1);
-        break;
-    case REPORT_INTERNAL_ERROR:
-        set_text(&r->internal_error, data, len);
-        break;
+/* The result's JSON text, checked and laid out by the host, or why not. */
+static void set_result_json(eryx_result *r, guest_text json) {
+    char why[160];
+    if (json.len > ERYX_RESULT_MAX) {
+        snprintf(why, sizeof why, "the result is %zu bytes of JSON, more than the limit of %u",
+                 json.len, (unsigned)ERYX_RESULT_MAX);
+        set_text(&r->result_error, why, strlen(why));
+        return;
     }
+    eryx_buf b = {0};
+    const char *problem = buf_guest_json(&b, json.data, json.len);
+    if (!problem && b.len > ERYX_RESULT_MAX) problem = "is larger than the limit";
+    if (problem || b.failed) {
+        snprintf(why, sizeof why, "the result %s", problem ? problem : "does not fit in memory");
+        set_text(&r->result_error, why, strlen(why));
+        buf_free(&b);
+        return;
+    }
+    free(r->result_json);
+    r->result_json = buf_take(&b);
+}
+
+void result_take_outcome(eryx_result *r, const guest_outcome *o) {
+    if (r->reports++) return;
+    if (o->out_of_bounds || o->kind > OUTCOME_FAILED) {
+        r->outcome_invalid = true;
+        return;
+    }
+    r->outcome = o->kind;
+    set_guest_text(&r->error_type, o->type);
+    set_guest_text(&r->error_message, o->message);
+    set_guest_text(&r->error_traceback, o->traceback);
+    if (o->kind == OUTCOME_EXCEPTION && o->lineno > 0) r->lineno = o->lineno;
+    if (o->kind == OUTCOME_EXIT)
+        r->exit_code = o->exit_code >= 0 && o->exit_code <= 255 ? o->exit_code : 1;
+    if (o->kind != OUTCOME_OK) return;
+    set_guest_text(&r->result_error, o->result_error);
+    if (o->result.data && !o->result_error.data) set_result_json(r, o->result);
 }
 
 void result_fail(eryx_result *r, eryx_error_kind kind, const char *fmt, ...) {
@@ -89,12 +111,17 @@ void result_fail(eryx_result *r, eryx_error_kind kind, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     r->kind = kind;
-    set_text(&r->error_message, msg, strlen(msg));
+    size_t len;
+    char *clean = utf8_sanitized(msg, strlen(msg), &len); /* %s of a guest text may cut one */
+    if (clean) {
+        free(r->error_message);
+        r->error_message = clean;
+    }
 }
 
 void result_clear_outcome(eryx_result *r) {
-    char **fields[] = {&r->result_json,   &r->result_error,    &r->error_type,
-                       &r->error_message, &r->error_traceback, &r->internal_error};
+    char **fields[] = {&r->result_json, &r->result_error, &r->error_type, &r->error_message,
+                       &r->error_traceback};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         free(*fields[i]);
         *fields[i] = NULL;
@@ -201,8 +228,11 @@ char *eryx_result_to_json(const eryx_result *r) {
     buf_json_string(&b, r->out.data, r->out.len);
     buf_puts(&b, ", \"stderr\": ");
     buf_json_string(&b, r->err.data, r->err.len);
-    /* result_json is the guest's json.dumps output: ASCII JSON already. */
-    buf_printf(&b, ", \"result\": %s, ", r->result_json ? r->result_json : "null");
+    /* result_json was checked and laid out by the host (set_result_json);
+     * appended, not printf'd, as it may be longer than an int. */
+    buf_puts(&b, ", \"result\": ");
+    buf_puts(&b, r->result_json ? r->result_json : "null");
+    buf_puts(&b, ", ");
     json_key_string(&b, "result_error", r->result_error);
     buf_puts(&b, ", \"error\": ");
     if (r->kind == ERYX_ERROR_NONE) {

@@ -6,27 +6,20 @@
 
 #include "buf.h"
 #include "eryx.h"
+#include "outcome.h"
 #include "trace_store.h"
-
-/* Fields the guest reports through the "eryx" import `report(key, ...)`.
- * src/guest/eryx_runtime.py uses the same numbers. */
-typedef enum {
-    REPORT_RESULT_JSON = 1,
-    REPORT_RESULT_ERROR = 2,
-    REPORT_ERROR_TYPE = 3,
-    REPORT_ERROR_MESSAGE = 4,
-    REPORT_ERROR_TRACEBACK = 5,
-    REPORT_ERROR_LINENO = 6,
-    REPORT_EXIT_CODE = 7,
-    REPORT_INTERNAL_ERROR = 9,
-} report_key;
 
 struct eryx_result {
     eryx_buf out, err;
     char *result_json, *result_error;
     eryx_error_kind kind;
-    char *error_type, *error_message, *error_traceback, *internal_error;
+    char *error_type, *error_message, *error_traceback;
     int lineno, exit_code;
+    /* What the guest reported (guest_outcome): how many records, the kind
+     * of the first (OUTCOME_*), whether it was malformed. */
+    unsigned reports;
+    uint32_t outcome;
+    bool outcome_invalid;
     double duration_ms;
     uint64_t peak_memory, callback_invocations;
     trace_store trace; /* collected events */
@@ -36,9 +29,28 @@ struct eryx_result {
 /* An empty result (success, no output), or NULL when out of memory. */
 eryx_result *result_new(void);
 
-/* Stores one reported field (copied). Unknown keys and repeated keys: the
- * last value wins; numbers that do not parse are ignored. */
-void result_report(eryx_result *r, report_key key, const char *data, size_t len);
+/* A text of the guest's outcome record, in guest memory (valid during the
+ * report import): data NULL when the guest sent none. */
+typedef struct {
+    const char *data;
+    size_t len;
+} guest_text;
+
+/* The outcome record (src/guest/outcome.h) with its texts located. */
+typedef struct {
+    uint32_t kind;
+    int32_t lineno, exit_code;
+    guest_text result, result_error, type, message, traceback;
+    bool out_of_bounds; /* a text the record named lies outside guest memory */
+} guest_outcome;
+
+/* Takes the guest's report of how the execution ended, as untrusted data:
+ * the first one only (sandbox.c fails an execution that sent none, or more
+ * than one, or a malformed one). Texts are copied as valid UTF-8 of at most
+ * ERYX_ERROR_TEXT_MAX bytes (cut with a marker); the result's JSON is
+ * checked and laid out again (buf_guest_json), at most ERYX_RESULT_MAX
+ * bytes, or refused into result_error; lineno and exit_code are bounded. */
+void result_take_outcome(eryx_result *r, const guest_outcome *outcome);
 
 /* Sets the error kind and message (printf-style; replaces any message). */
 void result_fail(eryx_result *r, eryx_error_kind kind, const char *fmt, ...)

@@ -322,10 +322,14 @@ bool vm_write_output(eryx_vm *vm, int fd, const uint8_t *data, size_t len) {
     eryx_buf *dest = fd == 2 ? &r->err : &r->out;
     uint64_t room = sandbox->config.output_limit - sandbox->output_used;
     bool fits = len <= room;
-    size_t keep = fits ? len : (size_t)room;
+    size_t keep = fits ? len : (size_t)room, at = dest->len;
     buf_append(dest, data, keep);
     sandbox->output_used += keep;
-    if (sandbox->config.output_fn && keep) stream_output(sandbox, fd, data, keep, false);
+    /* The handler gets the captured copy, never guest memory: a stop
+     * protects that memory, and the handler may still be writing it out. */
+    if (sandbox->config.output_fn && keep && !dest->failed) {
+        stream_output(sandbox, fd, (const uint8_t *)dest->data + at, keep, false);
+    }
     if (!fits) vm_request_stop(vm, VM_STOP_OUTPUT);
     return fits;
 }
@@ -339,6 +343,8 @@ static void flush_held_output(eryx_sandbox *sandbox) {
 /* ---- execute ---- */
 
 typedef struct {
+    vm_entry entry; /* the guest call: run_code, or sandbox_execute_entry's */
+    void *entry_arg;
     const char *code;
     size_t len;
     int flags;
@@ -364,6 +370,14 @@ static void run_code(eryx_vm *vm, void *arg) {
     Z_guestZ_eryx_execute(&vm->guest, ptr, (u32)call->len, (u32)call->flags);
 }
 
+/* Whether a trap came from the guest's own stack (in linear memory, below
+ * its data: --stack-first) running out: its pointer then wrapped below 0,
+ * far above memory, and the access there trapped. */
+static bool wasm_stack_overflowed(const eryx_vm *vm) {
+    return vm->trap_code == WASM_RT_TRAP_OOB &&
+           vm->guest.w2c___stack_pointer >= vm->guest.w2c_memory.size;
+}
+
 /* Turns the way the call ended, and what the guest reported, into the
  * result's error kind and message. */
 static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const exec_call *call) {
@@ -375,14 +389,30 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
         if (call->no_room) {
             result_fail(r, ERYX_ERROR_MEMORY, "source code of %zu bytes does not fit in memory",
                         call->len);
-        } else if (r->exit_code >= 0) {
-            r->kind = ERYX_ERROR_EXIT;
-        } else if (r->internal_error) {
-            bool memory = !strcmp(r->internal_error, "MemoryError");
-            result_fail(r, memory ? ERYX_ERROR_MEMORY : ERYX_ERROR_INTERNAL,
-                        "the guest runtime failed: %s", r->internal_error);
-        } else if (r->error_type) {
+            break;
+        }
+        /* The guest reports once, from its entry point (outcome.h): none,
+         * two or a malformed one means it is not the runtime talking. */
+        if (r->reports != 1 || r->outcome_invalid) {
+            const char *why = !r->reports      ? "ended without reporting how the code went"
+                              : r->reports > 1 ? "reported more than one outcome"
+                                               : "reported a malformed outcome";
+            result_clear_outcome(r);
+            result_fail(r, ERYX_ERROR_INTERNAL, "the guest runtime %s", why);
+            break;
+        }
+        if (r->outcome == OUTCOME_EXCEPTION) {
             r->kind = ERYX_ERROR_EXCEPTION;
+        } else if (r->outcome == OUTCOME_EXIT) {
+            r->kind = ERYX_ERROR_EXIT;
+        } else if (r->outcome == OUTCOME_FAILED) {
+            const char *why = r->error_message ? r->error_message : "unknown error";
+            bool memory = !strcmp(why, "MemoryError");
+            char *copy = strdup(why);
+            result_clear_outcome(r);
+            result_fail(r, memory ? ERYX_ERROR_MEMORY : ERYX_ERROR_INTERNAL,
+                        "the guest runtime failed: %.200s", copy ? copy : "out of memory");
+            free(copy);
         }
         break;
     case VM_STOP_EXIT:
@@ -409,7 +439,7 @@ static void classify(eryx_sandbox *sandbox, eryx_result *r, vm_stop stop, const 
         if (stop == VM_STOP_MEMORY || at_limit) {
             result_fail(r, ERYX_ERROR_MEMORY, "memory limit of %llu MiB reached",
                         (unsigned long long)(sandbox->config.memory_bytes / MIB));
-        } else if (stop == VM_STOP_STACK) {
+        } else if (stop == VM_STOP_STACK || wasm_stack_overflowed(vm)) {
             result_fail(r, ERYX_ERROR_INTERNAL, "the interpreter ran out of stack");
         } else {
             result_fail(r, ERYX_ERROR_INTERNAL, "the interpreter trapped: %s",
@@ -428,18 +458,47 @@ static trace_sink choose_trace(const eryx_config *c, const eryx_exec_options *op
     return sink;
 }
 
+/* What the caller of eryx_execute may have used of an ERYX_STACK_MIN stack. */
+#define STACK_CALLER (32u * 1024u)
+
+/* Whether an execution can start on this thread: stack enough, and a
+ * watchdog for its deadline (fail closed: without one a timeout would not
+ * be enforced). Else the result says why; nothing ran. */
+static bool can_start(eryx_sandbox *sandbox, eryx_result *r, uint64_t deadline_ns) {
+    size_t left = vm_thread_setup() ? vm_stack_left() : 0;
+    if (left < ERYX_STACK_MIN - STACK_CALLER) {
+        result_fail(r, ERYX_ERROR_INTERNAL,
+                    "the interpreter ran out of stack: the calling thread has %zu KiB of stack "
+                    "left, eryx_execute needs %u KiB",
+                    left / 1024, (ERYX_STACK_MIN - STACK_CALLER) / 1024);
+        return false;
+    }
+    int err = deadline_ns ? watchdog_arm(sandbox->vm, deadline_ns) : 0;
+    if (err) {
+        result_fail(r, ERYX_ERROR_INTERNAL,
+                    "cannot enforce the timeout: the watchdog thread could not be created (%s)",
+                    strerror(err));
+        return false;
+    }
+    return true;
+}
+
 /* Runs one execution on a vm that is ready for it. */
 static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exec_options *options,
                           eryx_result *r) {
     eryx_vm *vm = sandbox->vm;
     const eryx_config *c = &sandbox->config;
+    double timeout_s = options && options->timeout > 0 ? options->timeout : c->timeout_s;
+    uint64_t start = monotonic_ns();
+    uint64_t deadline = timeout_s > 0 ? start + (uint64_t)(timeout_s * 1e9) : 0;
+    if (!can_start(sandbox, r, deadline)) return;
     sandbox->exec = (exec_state){
         .result = r,
         .trace = &sandbox->trace,
         .calls = sandbox->calls,
         .callbacks = &c->callbacks,
         .callbacks_json = sandbox->callbacks_json,
-        .timeout_s = options && options->timeout > 0 ? options->timeout : c->timeout_s,
+        .timeout_s = timeout_s,
     };
     if (options && options->interactive) call->flags |= EXEC_INTERACTIVE;
     call->flags |= (int)(c->fs.npackages << EXEC_PACKAGES_SHIFT);
@@ -447,13 +506,11 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     sandbox->ns.written = 0; /* the volume write budget is per execution */
     memset(sandbox->held, 0, sizeof sandbox->held);
     vm->peak_pages = vm->guest.w2c_memory.pages;
-    call_hub_begin(sandbox->calls, c->callback_timeout_s, c->max_callbacks);
+    size_t budget = c->memory_bytes < CALL_RESULTS_MAX ? (size_t)c->memory_bytes : CALL_RESULTS_MAX;
+    call_hub_begin(sandbox->calls, c->callback_timeout_s, c->max_callbacks, budget);
     sandbox->running = true;
     sandbox->dirty = true;
 
-    uint64_t start = monotonic_ns();
-    double timeout_ns = sandbox->exec.timeout_s * 1e9;
-    uint64_t deadline = timeout_ns > 0 ? start + (uint64_t)timeout_ns : 0;
     trace_sink sink = choose_trace(c, options);
     r->trace.on = (sink.flags & ERYX_TRACE_COLLECT) != 0;
     if (trace_sink_on(&sink)) {
@@ -463,8 +520,7 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
         else
             r->trace.truncated = true; /* no memory for it: untraced */
     }
-    if (deadline) watchdog_arm(vm, deadline);
-    vm_stop stop = vm_call(vm, run_code, call);
+    vm_stop stop = vm_call(vm, call->entry, call->entry_arg ? call->entry_arg : call);
     if (deadline) watchdog_disarm(vm);
     sandbox->trace.deadline_ns = 0; /* the last burst must not arm it again */
 
@@ -484,11 +540,8 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
     }
 }
 
-eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
-                            const eryx_exec_options *options, eryx_result **out) {
-    if (out) *out = NULL;
-    if (!sandbox || !out || (!code && len)) return ERYX_EINVAL;
-    if (options && !(options->timeout >= 0 && options->timeout <= 1e7)) return ERYX_EINVAL;
+static eryx_status execute(eryx_sandbox *sandbox, exec_call *call, const eryx_exec_options *options,
+                           eryx_result **out) {
     if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
     eryx_result *r = result_new();
     if (!r) {
@@ -499,9 +552,8 @@ eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
     if (sandbox->dirty && !sandbox->persistent && vm_reset(sandbox->vm) != 0) {
         result_fail(r, ERYX_ERROR_INTERNAL, "cannot reset the sandbox");
     } else {
-        sandbox->dirty = false;
-        exec_call call = {.code = code ? code : "", .len = len};
-        execute_on_vm(sandbox, &call, options, r);
+        if (!sandbox->persistent) sandbox->dirty = false; /* a session keeps its state */
+        execute_on_vm(sandbox, call, options, r);
     }
     r->duration_ms = (double)(monotonic_ns() - start) / 1e6;
     atomic_store(&sandbox->busy, false);
@@ -511,6 +563,24 @@ eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
     }
     *out = r;
     return ERYX_OK;
+}
+
+eryx_status eryx_execute_ex(eryx_sandbox *sandbox, const char *code, size_t len,
+                            const eryx_exec_options *options, eryx_result **out) {
+    if (out) *out = NULL;
+    if (!sandbox || !out || (!code && len)) return ERYX_EINVAL;
+    if (options && !(options->timeout >= 0 && options->timeout <= 1e7)) return ERYX_EINVAL;
+    exec_call call = {.entry = run_code, .code = code ? code : "", .len = len};
+    return execute(sandbox, &call, options, out);
+}
+
+eryx_status sandbox_execute_entry(eryx_sandbox *sandbox, vm_entry entry, void *arg,
+                                  const eryx_exec_options *options, eryx_result **out) {
+    if (out) *out = NULL;
+    if (!sandbox || !out || !entry) return ERYX_EINVAL;
+    if (options && !(options->timeout >= 0 && options->timeout <= 1e7)) return ERYX_EINVAL;
+    exec_call call = {.entry = entry, .entry_arg = arg};
+    return execute(sandbox, &call, options, out);
 }
 
 eryx_status eryx_execute(eryx_sandbox *sandbox, const char *code, size_t len, eryx_result **out) {

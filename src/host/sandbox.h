@@ -65,6 +65,12 @@ struct eryx_sandbox {
     held_utf8 held[2]; /* stdout, stderr */
 };
 
+/* eryx_execute_ex with entry(vm, arg) as the guest call instead of the
+ * guest's own entry point: the same set-up, limits, classification and
+ * result. For fuzz/fuzz_imports.c, which calls the imports from there. */
+eryx_status sandbox_execute_entry(eryx_sandbox *sandbox, vm_entry entry, void *arg,
+                                  const eryx_exec_options *options, eryx_result **out);
+
 /* Identity of this build (64 hex digits), written into snapshots so that a
  * blob is only restored by the build that can read it. */
 extern const char build_identity[64];

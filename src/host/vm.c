@@ -86,8 +86,9 @@ _Noreturn void vm_unwind(eryx_vm *vm) {
 
 /* ---- stopping ---- */
 
-void vm_interrupt(eryx_vm *vm, vm_stop reason) {
+bool vm_interrupt(eryx_vm *vm, vm_stop reason) {
     pthread_mutex_lock(&vm->lock);
+    bool running = vm->running;
     int expected = VM_RUNNING;
     if (vm->running && atomic_compare_exchange_strong(&vm->stop, &expected, reason)) {
         /* Any guest memory access now faults, so even a loop inside one C
@@ -101,6 +102,7 @@ void vm_interrupt(eryx_vm *vm, vm_stop reason) {
         if (vm->on_interrupt) vm->on_interrupt(vm->on_interrupt_arg);
     }
     pthread_mutex_unlock(&vm->lock);
+    return running;
 }
 
 void vm_request_stop(eryx_vm *vm, vm_stop reason) {

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "vm.h"
 
@@ -137,6 +139,58 @@ void vm_claim_fault_handler(void) {
     pthread_mutex_unlock(&handler_lock);
 }
 
+/* The kernel keeps the main thread's stack this far from the mapping
+ * below it (stack_guard_gap: 256 pages). */
+#define MAIN_STACK_GAP (1024u * 1024u)
+/* What the main thread's stack counts as when RLIMIT_STACK is unlimited. */
+#define MAIN_STACK_UNLIMITED (8u * 1024u * 1024u)
+
+/* The bounds of this thread's stack, and how low it can really grow. */
+static void find_stack(void) {
+    uint8_t *here = __builtin_frame_address(0), *lo = NULL, *hi = NULL;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        void *addr;
+        size_t size;
+        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+            lo = addr;
+            hi = lo + size;
+        }
+        pthread_attr_destroy(&attr);
+    }
+    bool main_thread = gettid() == getpid();
+    struct rlimit rl;
+    size_t limit = MAIN_STACK_UNLIMITED;
+    if (main_thread && getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        limit = (size_t)rl.rlim_cur;
+    }
+    if (!lo || here < lo || here >= hi) {
+        /* Unknown (no /proc for the main thread): what is left of the
+         * rlimit, counting from here. */
+        hi = here;
+        lo = here - (limit < MAIN_STACK_UNLIMITED ? limit : MAIN_STACK_UNLIMITED) / 2;
+    }
+    uint8_t *floor = lo;
+    if (main_thread) {
+        /* The main stack grows on demand. Its reported size is the rlimit
+         * (less the pages above __libc_stack_end), or less when a mapping
+         * lies nearer: then the kernel's gap above that mapping is not
+         * usable. Unlimited, it reaches down to that mapping. */
+        if ((size_t)(hi - lo) + 64 * 1024 < limit) floor += MAIN_STACK_GAP;
+        if (hi - floor > (ptrdiff_t)limit) floor = hi - limit;
+    }
+    vm_thread.stack_lo = lo;
+    vm_thread.stack_hi = hi;
+    vm_thread.stack_floor = floor;
+    vm_thread.import_floor = floor + VM_IMPORT_STACK;
+}
+
+size_t vm_stack_left(void) {
+    uint8_t *here = __builtin_frame_address(0);
+    if (!vm_thread.ready || here < vm_thread.stack_floor) return 0;
+    return (size_t)(here - vm_thread.stack_floor);
+}
+
 static pthread_key_t altstack_key;
 static pthread_once_t altstack_key_once = PTHREAD_ONCE_INIT;
 
@@ -171,15 +225,7 @@ bool vm_thread_setup(void) {
         pthread_setspecific(altstack_key, stack);
     }
 
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void *lo;
-        size_t size;
-        pthread_attr_getstack(&attr, &lo, &size);
-        vm_thread.stack_lo = lo;
-        vm_thread.stack_hi = (uint8_t *)lo + size;
-        pthread_attr_destroy(&attr);
-    }
+    find_stack();
     vm_thread.ready = true;
     return true;
 }
@@ -252,6 +298,9 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, u
 }
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
+    /* The guest calls this, not an import, but it takes a lock: a stack
+     * fault inside would unwind with the lock held. */
+    vm_check_stack();
     eryx_vm *vm = vm_of_memory(memory);
     uint32_t old_pages = memory->pages;
     uint64_t new_pages = (uint64_t)old_pages + delta;

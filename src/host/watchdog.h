@@ -11,7 +11,8 @@
 typedef struct eryx_vm eryx_vm;
 
 /* Arms (or re-arms) the deadline of vm at CLOCK_MONOTONIC deadline_ns.
- * Returns -1 if the watchdog thread could not be started. */
+ * Returns 0, or the errno of pthread_create when the watchdog thread could
+ * not be started (the deadline is then not armed; a later call retries). */
 int watchdog_arm(eryx_vm *vm, uint64_t deadline_ns);
 
 /* Disarms vm's deadline. When it returns, the watchdog is not touching vm. */
