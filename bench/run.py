@@ -82,10 +82,10 @@ def main():
         "callback: round trip", t["callback_round_trip_us"], t["await_local_coroutine_us"]))
 
     print()
-    print("The benchmark suite (bench/suite.py): best time of each program inside the interpreter,")
-    print("median of %d alternating processes per side" % (1 if QUICK else 3))
+    print("The benchmark suite (bench/suite.py): CPU time of each program inside the interpreter;")
+    print("ratio: median over %d passes of eryx/native in each pass" % (3 if QUICK else 9))
     sys.stdout.flush()
-    suite.main(["--procs", "1" if QUICK else "3"], peer=peer)
+    suite.main(["--passes", "3" if QUICK else "9"], peer=peer)
 
 
 if __name__ == "__main__":

@@ -2,20 +2,26 @@
 /usr/bin/python3.11 and in `eryx run`, alternating, in one run; Pyodide too
 where Node.js is available.
 
-usage: python3.11 bench/suite.py [--procs N] [--only NAME,...] [--vs ERYX] [--no-pyodide]
+usage: python3.11 bench/suite.py [--passes N] [--only NAME,...] [--vs ERYX] [--no-pyodide]
                                  [--json FILE]
 
 Every program defines bench() and is run with bench/suite/_harness.py
-appended: one warm-up call, then the best of ROUNDS calls, timed inside the
-interpreter, so start-up is not in the figure; it prints a digest of
-bench()'s result, which must be the same everywhere. Each program runs in N
-processes per side, the sides alternating program by program and their
-order swapping each time; a side's figure is the median over its processes.
-The spread is (slowest - fastest) / median of those processes.
+appended: a warm-up call, then timed calls (CPU time, inside the
+interpreter, so start-up is not in the figure); it prints a digest of
+bench()'s result, which must be the same everywhere.
+
+This machine's speed swings by tens of percent from one second to the next
+(other virtual machines on the host), so single timings compare nothing.
+Each pass runs every program once per side, the two runs back to back (a
+fresh process each, one timed call after the warm-up) in an order that
+swaps from pass to pass; a program's ratio is the median over the passes of
+the ratio within each pass, its spread the interquartile range of those
+ratios relative to the median. Pyodide runs once, best of 5 calls (its wall
+time: it has no CPU clock), as the peer.
 
 --vs ERYX compares this checkout's build/bin/eryx with another eryx binary
-(an A/B of two builds) instead of with native Python; --vs with this
-checkout's own binary is the A/A run that shows the noise floor.
+(an A/B of two builds) instead of with native Python; --vs with a copy of
+this checkout's own binary is the A/A run that shows the noise floor.
 
 Each program says which half it belongs to ("# half: train" or
 "# half: held-out"): the training half may be used to train the profile of
@@ -54,16 +60,17 @@ def programs(only=None):
     return found
 
 
-def prepare(names):
-    """Writes each program with the harness appended; {name: path}."""
-    where = os.path.join(ROOT, "build", "bench", "suite")
+def prepare(names, rounds=5):
+    """Writes each program with the harness appended, to run `rounds` timed
+    calls after the warm-up; {name: path}."""
+    where = os.path.join(ROOT, "build", "bench", "suite", "rounds%d" % rounds)
     os.makedirs(where, exist_ok=True)
     with open(os.path.join(SUITE, "_harness.py")) as f:
         harness = f.read()
     paths = {}
     for name in names:
         with open(os.path.join(SUITE, name + ".py")) as f:
-            text = f.read() + harness
+            text = "ROUNDS = %d\n" % rounds + f.read() + harness
         paths[name] = os.path.join(where, name + ".py")
         with open(paths[name], "w") as f:
             f.write(text)
@@ -111,12 +118,12 @@ def geomean(xs):
     return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
 
 
-def measure(sides, paths, procs):
-    """({side: {name: [seconds per process]}}, {name: digest}); exits if the
-    digests differ."""
+def measure(sides, paths, passes):
+    """({side: {name: [seconds, one per pass]}}, {name: digest}); exits if
+    the digests differ."""
     times = {side: {name: [] for name in paths} for side in sides}
     digests = {}
-    for i in range(procs):
+    for i in range(passes):
         for k, (name, path) in enumerate(paths.items()):
             order = list(sides) if (i + k) % 2 == 0 else list(reversed(sides))
             for side in order:
@@ -125,30 +132,30 @@ def measure(sides, paths, procs):
                     sys.exit("suite: %s gives %s in %s but %s in %s" % (
                         name, digest, side, digests[name][1], digests[name][0]))
                 times[side][name].append(t)
-        print("  (pass %d of %d done)" % (i + 1, procs), file=sys.stderr)
+        print("  (pass %d of %d done)" % (i + 1, passes), file=sys.stderr)
     return times, {name: d for name, (_side, d) in digests.items()}
+
+
+def quartiles(xs):
+    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+    return q[0], q[1], q[2]
 
 
 def report(half_of, times, base, new, peer, json_path=None):
     """Prints the table and the geomeans of new/base (and of new/Pyodide,
     peer: {name: seconds}); saves them as JSON."""
     med = {side: {n: statistics.median(ts) for n, ts in times[side].items()} for side in times}
-
-    def spread(side, n):
-        ts = times[side][n]
-        return (max(ts) - min(ts)) / statistics.median(ts)
-
-    header = "%-18s %-8s %10s %6s %10s %6s %7s" % ("program", "half", base + " ms", "sprd",
-                                                  new + " ms", "sprd", "ratio")
+    header = "%-18s %-8s %10s %10s %7s %6s" % ("program", "half", base + " ms", new + " ms",
+                                                "ratio", "sprd")
     if peer:
         header += " %11s %9s" % ("pyodide ms", new + "/pyo")
     print(header)
-    ratios = {}
+    ratios, spreads = {}, {}
     for n, half in half_of.items():
-        ratios[n] = med[new][n] / med[base][n]
-        line = "%-18s %-8s %10.2f %5.0f%% %10.2f %5.0f%% %6.3fx" % (
-            n, half, med[base][n] * 1e3, spread(base, n) * 100, med[new][n] * 1e3,
-            spread(new, n) * 100, ratios[n])
+        low, mid, high = quartiles([t / b for t, b in zip(times[new][n], times[base][n])])
+        ratios[n], spreads[n] = mid, (high - low) / mid
+        line = "%-18s %-8s %10.2f %10.2f %6.3fx %5.1f%%" % (
+            n, half, med[base][n] * 1e3, med[new][n] * 1e3, ratios[n], spreads[n] * 100)
         if n in peer:
             line += " %11.2f %8.3fx" % (peer[n] * 1e3, med[new][n] / peer[n])
         print(line)
@@ -167,30 +174,32 @@ def report(half_of, times, base, new, peer, json_path=None):
         print(line)
     worst = sorted(ratios, key=ratios.get)[-5:][::-1]
     print("worst: " + ", ".join("%s %.2fx" % (n, ratios[n]) for n in worst))
+    print("median spread (interquartile range of the per-pass ratios): %.1f%%" %
+          (statistics.median(spreads.values()) * 100))
     if json_path:
         with open(json_path, "w") as f:
             json.dump({"base": base, "new": new, "half": half_of, "times": times, "ratios": ratios,
-                       "geomean": summary, "pyodide": peer}, f, indent=1)
+                       "spreads": spreads, "geomean": summary, "pyodide": peer}, f, indent=1)
 
 
 def main(argv=None, peer=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--procs", type=int, default=3)
+    ap.add_argument("--passes", type=int, default=9)
     ap.add_argument("--only", default="", help="comma-separated program names")
     ap.add_argument("--vs", help="another eryx binary to compare with, instead of native")
     ap.add_argument("--no-pyodide", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     half_of = programs(set(filter(None, args.only.split(","))))
-    paths = prepare(half_of)
+    paths = prepare(half_of, rounds=1)
     eryx = [ERYX, "run", "--timeout", "300"]
     if args.vs:
         base, sides = "base", {"base": [args.vs, "run", "--timeout", "300"], "eryx": eryx}
     else:
         base, sides = "native", {"native": [NATIVE, "-I"], "eryx": eryx}
         if peer is None and not args.no_pyodide:
-            peer = pyodide(list(paths.values()))
-    times, digests = measure(sides, paths, args.procs)
+            peer = pyodide(list(prepare(half_of).values()))
+    times, digests = measure(sides, paths, args.passes)
     peer_times = {}
     for name, (seconds, digest) in (peer or {}).items():
         if name in digests and digest != digests[name]:
