@@ -41,7 +41,10 @@ WARN := -Wall -Wextra -Werror
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(WARN) \
 	-Iinclude -Isrc/host -Isrc/guest -I$(GEN)
 # Generated code: signal-based bounds checks (guard pages), no warnings (not ours).
-GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1
+# The tail-dup limits let LLVM copy a computed goto into each of its hundreds
+# of predecessors (the eval loop's dispatch, see tools/split_wasm2c.py).
+GEN_CFLAGS := -O3 -fPIC -fvisibility=hidden -w -I$(GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 \
+	-mllvm -tail-dup-pred-size=1000 -mllvm -tail-dup-succ-size=1000
 
 .PHONY: all deps demo test test-cpython test-sanitize bench fuzz install clean format check-format \
 	python mcp-client

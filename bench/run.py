@@ -2,6 +2,8 @@
 baseline on native /usr/bin/python3.11 (the same CPython version, the
 physical limit) and, where Node.js and npm are available, Pyodide 0.25
 (CPython 3.11 in WebAssembly: the peer), installed under build/pyodide.
+Start-up, sandbox creation and tracing here; the speed of Python code is
+the benchmark suite's (bench/suite.py), which this runs last.
 
 usage: python3.11 bench/run.py [--quick]
 """
@@ -13,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import suite
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ERYX = os.path.join(ROOT, "build", "bin", "eryx")
@@ -52,43 +56,10 @@ def wall(argv, repeat=REPEAT):
     return statistics.median(samples)
 
 
-def inner(argv, repeat=REPEAT):
-    """Best time the script reports for its own work (last stdout line), seconds."""
-    best = None
-    for _ in range(repeat):
-        out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-        t = float(out.strip().splitlines()[-1])
-        best = t if best is None else min(best, t)
-    return best
-
-
-def pyodide(scripts):
-    """Pyodide's start-up and best script times, seconds; {} when unavailable."""
-    if not shutil.which("node") or not shutil.which("npm"):
-        print("(Pyodide: skipped, node and npm are not installed)")
-        return {}
-    where = os.path.join(ROOT, "build", "pyodide")
-    os.makedirs(where, exist_ok=True)
-    for name in ("package.json", "bench.mjs"):
-        shutil.copy(os.path.join(ROOT, "bench", "pyodide", name), where)
-    if not os.path.isdir(os.path.join(where, "node_modules", "pyodide")):
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=where,
-                              capture_output=True, text=True)
-        if done.returncode:
-            print("(Pyodide: skipped, npm install failed: %s)" % done.stderr.strip()[-200:])
-            return {}
-    out = subprocess.run(["node", "bench.mjs", *scripts], cwd=where, check=True,
-                         capture_output=True, text=True).stdout
-    return {l.split()[0]: float(l.split()[1]) for l in out.splitlines()}
-
-
-def row(name, eryx_s, native_s, unit="ms", peer_s=None):
+def row(name, eryx_s, native_s, unit="ms"):
     scale = 1e3 if unit == "ms" else 1e6
-    line = "%-34s %10.3f %s %10.3f %s %8.2fx" % (name, eryx_s * scale, unit, native_s * scale,
-                                                unit, eryx_s / native_s)
-    if peer_s is not None:
-        line += "   pyodide %10.3f %s %8.2fx" % (peer_s * scale, unit, eryx_s / peer_s)
-    print(line)
+    print("%-34s %10.3f %s %10.3f %s %8.2fx" % (name, eryx_s * scale, unit, native_s * scale, unit,
+                                               eryx_s / native_s))
 
 
 def template_rows(native_start):
@@ -115,15 +86,13 @@ def template_rows(native_start):
 
 
 def main():
-    scripts = [os.path.join(ROOT, "bench", s) for s in ("fib.py", "strings_dicts.py")]
-    peer = pyodide(scripts)
-    print("%-34s %13s %13s %9s   %s" % ("benchmark", "eryx", "python3.11", "ratio",
-                                      "pyodide (ratio eryx/pyodide)" if peer else ""))
+    peer = suite.pyodide(list(suite.prepare(suite.programs()).values()))
+    print("%-34s %13s %13s %9s" % ("benchmark", "eryx", "python3.11", "ratio"))
     native_start = wall([NATIVE, "-I", "-S", "-c", "pass"])
     row("process: run -c pass", wall([ERYX, "run", "-c", "pass"]), native_start)
     if peer:
         print("%-34s %13s %13s %9s   pyodide %10.3f ms (loadPyodide)" % (
-            "start-up", "", "", "", peer["startup"] * 1e3))
+            "start-up", "", "", "", peer["startup"][0] * 1e3))
 
     lines = subprocess.run([BENCH_CREATE, "50" if QUICK else "300"], check=True,
                            capture_output=True, text=True).stdout.splitlines()
@@ -138,14 +107,10 @@ def main():
 
     template_rows(native_start)
 
-    for path in scripts:
-        name = os.path.basename(path)
-        row("work: " + name, inner([ERYX, "run", path]), inner([NATIVE, "-I", path]),
-            peer_s=peer.get(name))
     print("(native baseline for the in-process rows: python3.11 -I -S -c pass process start)")
 
     trace_section()
-    callback_and_library_section()
+    callback_and_library_section(peer)
 
 
 FIB22 = """def fib(n):
@@ -249,7 +214,7 @@ def trace_section():
 BENCH_FIGURES = {}
 
 
-def callback_and_library_section():
+def callback_and_library_section(peer):
     t = BENCH_FIGURES
     print("%-34s %10.3f ms  %.2fx untraced (%.3f ms)" % (
         "trace: json.dumps (library) traced", t["library_traced_ms"],
@@ -259,6 +224,11 @@ def callback_and_library_section():
 
     import bindings  # the Python package and eryx mcp against the C API
     bindings.report(QUICK)
+    print()
+    print("The benchmark suite (bench/suite.py): CPU time of each program inside the interpreter;")
+    print("ratio: median over %d passes of eryx/native in each pass" % (3 if QUICK else 9))
+    sys.stdout.flush()
+    suite.main(["--passes", "3" if QUICK else "9"], peer=peer)
 
 
 if __name__ == "__main__":

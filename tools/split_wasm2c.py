@@ -17,7 +17,20 @@ and this lets every instance share one read-only function table.
 And it makes loads and stores use the memory base held in a local: the host
 never moves linear memory (it lives in a fixed reservation), and a local the
 compiler knows is not changed by stores to memory saves reloading the base
-from the instance after every store.
+from the instance after every store. Those loads do not force the read
+(wasm2c's own do, with an empty volatile asm that the compiler must assume
+writes memory, so that a load whose value is unused still traps when out of
+bounds): a dead load may now be dropped. Nothing the guest can reach changes:
+every access that happens is still confined by the guard pages, and live
+loads and all stores still fault where they are, which is what forced stops
+rely on (vm_interrupt).
+
+And it turns every large br_table (a switch of wasm2c's) into a computed
+goto through a table of label addresses whose index is clamped without a
+branch: the C compiler then copies the jump into each block that goes back
+to it (tail duplication), so the eval loop's opcode dispatch is threaded,
+one indirect jump per handler that the branch predictor tells apart,
+instead of one shared jump for every opcode.
 
 And it turns calls of the import eryx.tsc (the time stamp of trace events)
 into an inline read of the CPU's time stamp counter on x86-64: a call per
@@ -37,13 +50,19 @@ ACCESS_RE = re.compile(r"\b((?:i32|i64|f32|f64)_(?:load|store)(?:8_s|8_u|16_s|16
                        r"\(&instance->w2c_memory, ")
 DEFINE_RE = re.compile(r"^DEFINE_(LOAD|STORE)\(")
 PROLOGUE = "  FUNC_PROLOGUE;"
+SWITCH_RE = re.compile(r"^(\s*)switch \((w2c_i\d+)\) \{$")
+CASE_RE = re.compile(r"^\s*case (\d+): goto (w2c_\w+);$")
+DEFAULT_RE = re.compile(r"^\s*default: goto (w2c_\w+);$")
+THREADED_CASES = 32  # smaller switches stay switches
 BASE_ACCESSORS = """
-/* Loads and stores from a memory base held in a local (see split_wasm2c.py). */
+/* Loads and stores from a memory base held in a local (see split_wasm2c.py).
+ * No forced read (wasm2c's empty asm taking the loaded value): that asm is
+ * volatile, so the C compiler must assume it writes any memory, and every
+ * load became a barrier to keeping anything in a register across it. */
 #define DEFINE_LOAD_B(name, t1, t2, t3)                                 \\
   static inline t3 name##_b(const u8* base, u64 addr) {                 \\
     t1 result;                                                          \\
     wasm_rt_memcpy(&result, base + addr, sizeof(t1));                   \\
-    wasm_asm("" ::"r"(result));                                         \\
     return (t3)(t2)result;                                              \\
   }
 #define DEFINE_STORE_B(name, t1, t2)                                    \\
@@ -84,6 +103,34 @@ def write_if_changed(path, text):
     with open(path + ".tmp", "w") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
+
+
+def thread_switches(body):
+    """The body with each br_table of THREADED_CASES or more entries made a
+    computed goto (see the top)."""
+    out, i, n = [], 0, 0
+    while i < len(body):
+        m = SWITCH_RE.match(body[i])
+        cases = []
+        j = i + 1
+        while m and j < len(body) and CASE_RE.match(body[j]):
+            cases.append(CASE_RE.match(body[j]).groups())
+            j += 1
+        default = DEFAULT_RE.match(body[j]) if m and j < len(body) else None
+        dense = [int(c) for c, _ in cases] == list(range(len(cases)))
+        if not (default and dense and len(cases) >= THREADED_CASES and body[j + 1].strip() == "}"):
+            out.append(body[i])
+            i += 1
+            continue
+        indent, x = m.groups()
+        targets = [t for _, t in cases] + [default.group(1)]
+        out.append("%s{ static const void* const w2c_jt%d[%d] = {%s};" % (
+            indent, n, len(targets), ", ".join("&&" + t for t in targets)))
+        out.append("%s  goto *w2c_jt%d[%s < %du ? %s : %du]; }" % (
+            indent, n, x, len(cases), x, len(cases)))
+        n += 1
+        i = j + 2
+    return out
 
 
 def main():
@@ -136,7 +183,7 @@ def main():
     write_if_changed(os.path.join(outdir, "guest_init.c"), "\n".join(init) + "\n")
 
     # Bodies: split at function starts into chunks of similar size.
-    body = lines[i_first_fn:i_glue]
+    body = thread_switches(lines[i_first_fn:i_glue])
     starts = [i for i, l in enumerate(body) if DEF_RE.match(l)]
     target = len(body) / nchunks
     chunks, cur_start = [], 0

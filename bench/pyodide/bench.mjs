@@ -1,6 +1,10 @@
-// Pyodide, the peer: the same measurements as bench/run.py takes of eryx.
+// Pyodide, the peer: runs the benchmark suite's programs (bench/suite.py
+// writes them with their harness) in one Pyodide, each as a fresh __main__
+// module (so that pickle finds its classes).
 // usage: node bench.mjs SCRIPT...   (node_modules next to this file or NODE_PATH)
-// Prints one line per measurement: NAME SECONDS.
+// Prints "startup SECONDS", then per script that ran "NAME SECONDS DIGEST"
+// from the harness's last two lines; a script that fails is reported on
+// stderr and left out.
 import { loadPyodide } from "pyodide";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -8,15 +12,26 @@ import { performance } from "node:perf_hooks";
 const start = performance.now();
 const pyodide = await loadPyodide();
 console.log(`startup ${(performance.now() - start) / 1000}`);
+const freshMain = pyodide.runPython(`
+import sys, types
+def fresh_main():
+    sys.modules["__main__"] = module = types.ModuleType("__main__")
+    return module.__dict__
+fresh_main`);
 
 for (const path of process.argv.slice(2)) {
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    let printed = "";
-    pyodide.setStdout({ batched: (line) => { printed += line + "\n"; } });
-    pyodide.runPython(readFileSync(path, "utf8"));
+  const name = path.split("/").pop();
+  let printed = "";
+  pyodide.setStdout({ batched: (line) => { printed += line + "\n"; } });
+  const globals = freshMain();
+  try {
+    pyodide.runPython(readFileSync(path, "utf8"), { globals });
     const lines = printed.trim().split("\n");
-    best = Math.min(best, parseFloat(lines[lines.length - 1]));
+    const digest = lines[lines.length - 2].split(" ")[1];
+    console.log(`${name} ${parseFloat(lines[lines.length - 1])} ${digest}`);
+  } catch (err) {
+    console.error(`${name}: ${String(err).split("\n").slice(-2).join(" ")}`);
+  } finally {
+    globals.destroy();
   }
-  console.log(`${path.split("/").pop()} ${best}`);
 }
