@@ -141,8 +141,11 @@ static const char help_text[] =
     "revisions 2025-11-25 back to 2024-11-05) with the tools run_python(code,\n"
     "timeout_seconds?), which runs code in one persistent session and answers with\n"
     "its output, `result` and errors as text and as the object of 'run --json', and\n"
-    "reset_session(). --timeout is the most a call may run (default 30);\n"
-    "--callback commands are the code's host functions. It runs until stdin ends\n"
+    "reset_session(), and list_files(path?), read_file(path) and write_file(path,\n"
+    "content, encoding?) over the session's in-memory files (relative paths from\n"
+    "/data; non-UTF-8 content as base64; at most 8 MiB a file). --timeout is the\n"
+    "most a call may run (default 30); --callback commands are the code's host\n"
+    "functions; --trace FILE gets the events of every call. It runs until stdin ends\n"
     "(answering the calls still queued), whatever the client sends; exit status 0.\n";
 
 int print_help(FILE *f, int status) {

@@ -7,6 +7,8 @@
  *                                          and as structured content (the
  *                                          object of `eryx run --json`)
  *   reset_session()                     -> a fresh interpreter state
+ *   list_files(path?), read_file(path),  -> the session's in-memory files
+ *   write_file(path, content, encoding?)    (mcp_files.c)
  *
  * Two threads. The reader thread owns stdin: it answers what needs no
  * session at once (initialize, ping, tools/list, malformed input), queues
@@ -33,6 +35,7 @@
 #include "interrupt.h"
 #include "io.h"
 #include "jsonrpc.h"
+#include "mcp.h"
 #include "options.h"
 #include "shell_callback.h"
 #include "trace_writer.h"
@@ -81,36 +84,20 @@ struct mcp_server {
  * Tools
  * ====================================================================== */
 
-/* What a tool call answers: a text for the model, structured content (a
- * JSON object; empty for none) and whether it is an error. */
-struct tool_reply {
-    struct buffer text;
-    struct buffer structured;
-    bool is_error;
-};
-
-/* One tool. list_files, read_file and write_file join these once the
- * in-memory filesystem exists: an entry each, with a call function over
- * the filesystem API. */
+/* One tool. */
 struct tool {
     const char *name;
     const char *title;
     const char *input_schema;
     const char *output_schema; /* NULL: none */
     const char *annotations;
+    const char *description; /* when describe is NULL */
     /* Appends the description. */
     bool (*describe)(const struct mcp_server *s, struct buffer *out);
     /* Runs the call (main thread). False when out of memory. */
     bool (*call)(struct mcp_server *s, const json_value *arguments, struct tool_reply *reply);
     const char *const *arguments; /* the argument names it accepts, NULL-terminated */
 };
-
-/* Sets a tool error reply with `message`. */
-static bool reply_error(struct tool_reply *reply, const char *message) {
-    reply->is_error = true;
-    reply->text.len = 0;
-    return buffer_puts(&reply->text, message);
-}
 
 static bool describe_run_python(const struct mcp_server *s, struct buffer *out) {
     char limit[160];
@@ -271,6 +258,22 @@ static const char run_python_output_schema[] =
     "\"session_reset\":{\"type\":\"boolean\"}},"
     "\"required\":[\"stdout\",\"stderr\",\"result\",\"error\",\"stats\"]}";
 
+/* The file tools (mcp_files.c) work on the session. */
+static bool call_list_files(struct mcp_server *s, const json_value *arguments,
+                            struct tool_reply *reply) {
+    return mcp_list_files(s->session, arguments, reply);
+}
+
+static bool call_read_file(struct mcp_server *s, const json_value *arguments,
+                           struct tool_reply *reply) {
+    return mcp_read_file(s->session, arguments, reply);
+}
+
+static bool call_write_file(struct mcp_server *s, const json_value *arguments,
+                            struct tool_reply *reply) {
+    return mcp_write_file(s->session, arguments, reply);
+}
+
 static const char *const run_python_arguments[] = {"code", "timeout_seconds", NULL};
 static const char *const no_arguments[] = {NULL};
 
@@ -301,6 +304,37 @@ static const struct tool tools[] = {
         .call = call_reset_session,
         .arguments = no_arguments,
     },
+    {
+        .name = "list_files",
+        .title = "List the session's files",
+        .input_schema = mcp_list_files_input_schema,
+        .output_schema = mcp_list_files_output_schema,
+        .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}",
+        .description = mcp_list_files_description,
+        .call = call_list_files,
+        .arguments = mcp_list_files_arguments,
+    },
+    {
+        .name = "read_file",
+        .title = "Read a file of the session",
+        .input_schema = mcp_read_file_input_schema,
+        .output_schema = mcp_read_file_output_schema,
+        .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}",
+        .description = mcp_read_file_description,
+        .call = call_read_file,
+        .arguments = mcp_read_file_arguments,
+    },
+    {
+        .name = "write_file",
+        .title = "Write a file into the session",
+        .input_schema = mcp_write_file_input_schema,
+        .output_schema = mcp_write_file_output_schema,
+        .annotations = "{\"readOnlyHint\":false,\"destructiveHint\":true,"
+                       "\"idempotentHint\":true,\"openWorldHint\":false}",
+        .description = mcp_write_file_description,
+        .call = call_write_file,
+        .arguments = mcp_write_file_arguments,
+    },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])
 
@@ -322,7 +356,8 @@ static bool tools_list(const struct mcp_server *s, const char *version, struct b
     for (size_t i = 0; ok && i < NTOOLS; i++) {
         const struct tool *t = &tools[i];
         struct buffer description = {0};
-        ok = t->describe(s, &description);
+        ok = t->describe != NULL ? t->describe(s, &description)
+                                 : buffer_puts(&description, t->description);
         char *quoted = ok ? json_quote(description.data, description.len, NULL) : NULL;
         ok = quoted != NULL && buffer_puts(out, i > 0 ? ",{\"name\":\"" : "{\"name\":\"") &&
              buffer_puts(out, t->name) && buffer_puts(out, "\",\"description\":") &&
@@ -458,7 +493,8 @@ static void do_initialize(struct mcp_server *s, const struct rpc_message *m) {
              "\"serverInfo\":{\"name\":\"eryx\",\"title\":\"eryx Python sandbox\","
              "\"version\":\"%s\"},\"instructions\":\"run_python runs Python 3.11 in a "
              "sandboxed, persistent session (no network, host files or processes); "
-             "reset_session starts it over.\"}",
+             "reset_session starts it over; list_files, read_file and write_file reach the "
+             "files of its working directory /data.\"}",
              version, ERYX_VERSION);
     rpc_send_result(&s->writer, m->id, m->id_len, result);
 }

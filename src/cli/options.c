@@ -344,7 +344,7 @@ static const struct option option_table[] = {
     {"--memory", true, ALL_COMMANDS, opt_memory},
     {"--output-limit", true, ALL_COMMANDS, opt_output_limit},
     {"--json", false, CMD_RUN, opt_json},
-    {"--trace", true, CMD_RUN | CMD_SESSION | CMD_REPL, opt_trace},
+    {"--trace", true, CMD_RUN | CMD_SESSION | CMD_REPL | CMD_MCP, opt_trace},
     {"--profile", true, CMD_RUN, opt_profile},
     {"--callback", true, ALL_COMMANDS, opt_callback},
     {"--callback-timeout", true, ALL_COMMANDS, opt_callback_timeout},

@@ -44,10 +44,13 @@ test("initialize: the SDK accepts the revision, server info, capabilities", () =
     await client.ping();
   }));
 
-test("tools/list: run_python and reset_session with schemas", () =>
+test("tools/list: run_python, reset_session and the file tools with schemas", () =>
   withServer([], async (client) => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), ["run_python", "reset_session"]);
+    assert.deepEqual(tools.map((t) => t.name),
+                     ["run_python", "reset_session", "list_files", "read_file", "write_file"]);
+    assert.deepEqual(tools[4].inputSchema.required, ["path", "content"]);
+    assert.equal(tools[3].annotations.readOnlyHint, true);
     const runPython = tools[0];
     assert.deepEqual(runPython.inputSchema.required, ["code"]);
     assert.equal(runPython.outputSchema.type, "object");
@@ -145,6 +148,59 @@ test("host callbacks given with --callback", () =>
     assert.match(tools[0].description, /await shout/);
     const r = await run(client, "result = await shout(word='hi')");
     assert.deepEqual(r.structuredContent.result, { WORD: "HI" });
+  }));
+
+const file = (client, name, args) => client.callTool({ name, arguments: args });
+
+test("files: a CSV handed in, a report taken out, listed between", () =>
+  withServer([], async (client) => {
+    let r = await file(client, "write_file", { path: "in/sales.csv",
+                                               content: "region,amount\nnorth,3\nsouth,4\n" });
+    assert.equal(r.isError, false, text(r));
+    assert.deepEqual(r.structuredContent, { path: "/data/in/sales.csv", size: 30 });
+    r = await run(client, [
+      "import csv, os",
+      "rows = list(csv.DictReader(open('in/sales.csv')))",
+      "total = sum(int(r['amount']) for r in rows)",
+      "open('report.txt', 'w').write(f'total: {total}\\n')",
+      "open('/tmp/blob.bin', 'wb').write(bytes(range(256)))",
+      "result = sorted(os.listdir('.'))",
+    ].join("\n"));
+    assert.deepEqual(r.structuredContent.result, ["in", "report.txt"], text(r));
+    r = await file(client, "read_file", { path: "report.txt" });
+    assert.equal(text(r), "total: 7\n");
+    assert.equal(r.structuredContent.encoding, "utf-8");
+    r = await file(client, "read_file", { path: "/tmp/blob.bin" });
+    assert.equal(r.structuredContent.encoding, "base64");
+    assert.deepEqual([...Buffer.from(r.structuredContent.content, "base64")],
+                     [...Array(256).keys()]);
+    r = await file(client, "list_files", {});
+    assert.deepEqual(r.structuredContent.entries.map((e) => [e.name, e.type]),
+                     [["in", "dir"], ["report.txt", "file"]]);
+    assert.match(text(r), /report\.txt  \(9 bytes\)/);
+    r = await file(client, "write_file", { path: "/data/b.bin", content: "AAEC/w==",
+                                           encoding: "base64" });
+    assert.equal(r.isError, false, text(r));
+    r = await run(client, "result = list(open('b.bin', 'rb').read())");
+    assert.deepEqual(r.structuredContent.result, [0, 1, 2, 255]);
+  }));
+
+test("files: errors are tool results the model can correct", () =>
+  withServer([], async (client) => {
+    for (const [name, args, pattern] of [
+      ["read_file", { path: "missing.txt" }, /no such file/],
+      ["read_file", {}, /path.*required/],
+      ["read_file", { path: "/lib/python3.11/os.py" }, /not possible there/],
+      ["list_files", { path: "/data/nope" }, /no such file/],
+      ["write_file", { path: "x", content: "!!", encoding: "base64" }, /not base64/],
+      ["write_file", { path: "x", content: "a", encoding: "latin-1" }, /encoding/],
+      ["write_file", { path: "x" }, /content/],
+    ]) {
+      const r = await file(client, name, args);
+      assert.equal(r.isError, true, name);
+      assert.match(text(r), pattern, `${name} ${JSON.stringify(args)}: ${text(r)}`);
+    }
+    await client.ping();
   }));
 
 test("concurrent calls are answered in order", () =>

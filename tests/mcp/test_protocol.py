@@ -149,6 +149,77 @@ def test_tool_argument_errors_are_tool_results(server):
     assert answer["result"]["isError"] is True
 
 
+def file_call(server, id, name, **arguments):
+    return server.call(id, "tools/call", {"name": name, "arguments": arguments})["result"]
+
+
+def test_file_tools_at_the_edges():
+    """Quota, size bound, odd paths and content: each a tool error or the
+    exact bytes, and the session goes on."""
+    s = Server("--fs-limit", "1")
+    try:
+        s.initialize()
+        # Over the file quota (1 MiB): ENOSPC as a tool error; freeing makes room.
+        big = "x" * (1 << 20)
+        r = file_call(s, 1, "write_file", path="big.txt", content=big + "x")
+        assert r["isError"] and "quota" in r["content"][0]["text"], r
+        r = file_call(s, 2, "write_file", path="big.txt", content="y" * 1000)
+        assert not r["isError"], r
+        # Invalid paths: NUL, empty, too long; traversal stays in the tree.
+        for i, path in enumerate(["a\0b", "", "a/" * 3000, 7]):
+            r = file_call(s, 10 + i, "read_file", path=path)
+            assert r["isError"], path
+        r = file_call(s, 20, "read_file", path="../../etc/passwd")
+        assert r["isError"] and "no such file" in r["content"][0]["text"], r
+        # Unicode names and content round-trip; a lone surrogate can not be
+        # written as UTF-8 text (json gives U+FFFD or refuses), the session lives.
+        r = file_call(s, 21, "write_file", path="zoë/ünï.txt", content="日本\n")
+        assert not r["isError"], r
+        r = file_call(s, 22, "read_file", path="/data/zoë/ünï.txt")
+        assert r["content"][0]["text"] == "日本\n"
+        assert r["structuredContent"]["size"] == len("日本\n".encode())
+        r = file_call(s, 23, "list_files", path="zoë")
+        assert [e["name"] for e in r["structuredContent"]["entries"]] == ["ünï.txt"]
+        # A directory is not a file, a file is not a directory.
+        assert file_call(s, 24, "read_file", path="zoë")["isError"]
+        assert file_call(s, 25, "list_files", path="big.txt")["isError"]
+        # Larger than read_file returns (8 MiB): the session's quota is 1 MiB
+        # here, so write it from the code in a second server below.
+        assert alive(s)
+    finally:
+        assert s.close() == 0
+    s = Server("--fs-limit", "64")
+    try:
+        s.initialize()
+        r = s.run(1, "open('huge', 'wb').write(b'a' * (9 << 20))")
+        assert not r["result"]["isError"], r
+        r = file_call(s, 2, "read_file", path="huge")
+        assert r["isError"] and "8 MiB" in r["content"][0]["text"], r
+        r = file_call(s, 3, "write_file", path="huge2", content="b" * (9 << 20))
+        assert r["isError"] and "8 MiB" in r["content"][0]["text"], r
+        # Files survive calls but not reset_session.
+        file_call(s, 4, "write_file", path="keep.txt", content="k")
+        assert s.run(5, "result = open('keep.txt').read()")["result"][
+            "structuredContent"]["result"] == "k"
+        s.call(6, "tools/call", {"name": "reset_session", "arguments": {}})
+        assert file_call(s, 7, "read_file", path="keep.txt")["isError"]
+        assert alive(s)
+    finally:
+        assert s.close() == 0
+
+
+def test_trace_file_gets_the_events_of_calls(tmp_path):
+    trace = tmp_path / "trace.jsonl"
+    s = Server("--trace", str(trace))
+    try:
+        s.initialize()
+        s.run(1, "def f():\n    return 1\nf()")
+    finally:
+        assert s.close() == 0
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert any(e.get("event") == "call" and e.get("function") == "f" for e in events), events[:5]
+
+
 def test_notifications_and_responses_get_no_answer(server):
     server.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     server.send({"jsonrpc": "2.0", "method": "notifications/whatever", "params": {"a": 1}})
