@@ -1,6 +1,7 @@
 # Type stubs of the eryx package (the C extension eryx._eryx and its
 # pure-Python helpers). The docstrings are in the module itself: help(eryx).
 import builtins
+import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
@@ -12,6 +13,7 @@ def version() -> str: ...
 _F = TypeVar("_F", bound=Callable[..., Any])
 _CallbackLike = Callable[..., Any] | Callback
 _Callbacks = Sequence[_CallbackLike] | Mapping[str, Callable[..., Any]]
+_Path = str | bytes | os.PathLike[str]
 _ErrorKind = Literal["exception", "timeout", "memory", "output", "cancelled", "internal"]
 
 class Error(Exception):
@@ -132,6 +134,15 @@ class Sandbox:
         on_stdout: Callable[[str], object] | None = ...,
         on_stderr: Callable[[str], object] | None = ...,
         trace: bool | Callable[[TraceEvent], object] | None = ...,
+        files: Mapping[_Path, bytes | str] | None = ...,
+        fs_limit: int | None = ...,
+        fs_max_files: int | None = ...,
+        fs_max_fds: int | None = ...,
+        volumes: Sequence[tuple[_Path, _Path] | tuple[_Path, _Path, bool]] | None = ...,
+        volume_write_budget: int | None = ...,
+        packages: Sequence[_Path] | None = ...,
+        snapshot: bytes | bytearray | memoryview | None = ...,
+        snapshot_key: bytes | None = ...,
     ) -> None: ...
     def execute(
         self,
@@ -150,6 +161,11 @@ class Sandbox:
         interactive: bool = ...,
     ) -> Awaitable[ExecuteResult]: ...
     def cancel(self) -> None: ...
+    # The in-memory files between executions (absolute guest paths).
+    def read_file(self, path: _Path) -> bytes: ...
+    def write_file(self, path: _Path, data: bytes | bytearray | memoryview | str) -> None: ...
+    def list_dir(self, path: _Path = ...) -> list[dict[str, Any]]: ...
+    def remove_file(self, path: _Path) -> None: ...
     @overload
     def callback(self, function: _F) -> _F: ...
     @overload
@@ -191,4 +207,12 @@ class Session(Sandbox):
         on_stdout: Callable[[str], object] | None = ...,
         on_stderr: Callable[[str], object] | None = ...,
         trace: bool | Callable[[TraceEvent], object] | None = ...,
+        files: Mapping[_Path, bytes | str] | None = ...,
+        fs_limit: int | None = ...,
+        fs_max_files: int | None = ...,
+        fs_max_fds: int | None = ...,
+        volumes: Sequence[tuple[_Path, _Path] | tuple[_Path, _Path, bool]] | None = ...,
+        volume_write_budget: int | None = ...,
+        packages: Sequence[_Path] | None = ...,
+        snapshot_key: bytes | None = ...,
     ) -> Session: ...

@@ -6,6 +6,8 @@
  *   module.c     module init, exceptions, helpers imported from Python
  *   sandbox.c    Sandbox: options, callbacks, lifecycle, execute, cancel
  *   session.c    Session: reset, snapshot, restore
+ *   files.c      filesystem options (files, volumes, packages, snapshot as a
+ *                template) and the file methods
  *   handlers.c   output, trace and callback handlers (C -> Python), _Call
  *   result.c     ExecuteResult, TraceEvent, Stats, and the exception of a result
  *   pyjson.c     JSON text <-> Python objects
@@ -73,6 +75,11 @@ typedef struct SandboxObject {
     size_t ncallbacks;
     PyObject *callback_objects; /* list of eryx.Callback, as registered */
     exec_ctx *exec;             /* the running execution, NULL when none */
+    /* Filesystem options until files_options_finish applies them: */
+    bool fs_limits_set;
+    uint64_t fs_bytes, fs_entries;
+    uint32_t fs_fds;
+    PyObject *pending_snapshot, *pending_key, *pending_files;
     PyObject *weakrefs;
 } SandboxObject;
 
@@ -107,7 +114,48 @@ PyObject *status_error(eryx_status st, const char *what);
     "  on_stderr         the same for stderr\n"                                                    \
     "  trace             True: collect trace events into result.trace; a function:\n"              \
     "                    called with each TraceEvent as it happens\n"                              \
+    "  files             {guest_path: bytes or str}: files every execution starts with\n"          \
+    "                    (absolute paths, e.g. /data/in.csv; /data is the working dir)\n"          \
+    "  fs_limit          bytes the in-memory files may hold (default 64 MiB, 0: none)\n"           \
+    "  fs_max_files      files, directories and links there (default 10000, 0: none)\n"            \
+    "  fs_max_fds        descriptors the code may have open, 1 to 1024 (default 1024)\n"           \
+    "  volumes           host directories to mount: [(host_dir, guest_dir[, read_only])],\n"       \
+    "                    confined by the kernel (no path leaves host_dir)\n"                       \
+    "  volume_write_budget  bytes an execution may write to volumes (default 0: no limit)\n"       \
+    "  packages          Python packages on sys.path: [path] of package directories,\n"            \
+    "                    site-packages-like trees, .whl or .zip files (read-only)\n"               \
+    "  snapshot          bytes of Session.snapshot(): every execution (a session: its\n"           \
+    "                    start and every reset) starts from that state; give the same\n"           \
+    "                    packages, in the same order, as the session that took it\n"               \
+    "  snapshot_key      1 to 64 bytes: snapshots are signed with it (HMAC-SHA-256), and\n"        \
+    "                    snapshot= and restore() refuse blobs without a valid signature\n"         \
     "Output is captured in the result whether or not handlers are set."
+
+/* ---- filesystem (files.c) ---- */
+
+/* The constructor's filesystem options, as in sandbox.c's option table.
+ * Each returns 0 or -1 with an exception. */
+int opt_volumes(SandboxObject *self, const char *name, PyObject *value);
+int opt_packages(SandboxObject *self, const char *name, PyObject *value);
+int opt_files(SandboxObject *self, const char *name, PyObject *value);
+int opt_fs_limit(SandboxObject *self, const char *name, PyObject *value);
+int opt_fs_max_files(SandboxObject *self, const char *name, PyObject *value);
+int opt_fs_max_fds(SandboxObject *self, const char *name, PyObject *value);
+int opt_volume_write_budget(SandboxObject *self, const char *name, PyObject *value);
+int opt_snapshot(SandboxObject *self, const char *name, PyObject *value);
+int opt_snapshot_key(SandboxObject *self, const char *name, PyObject *value);
+
+/* Applies what those options kept, in the order the library needs: fs
+ * limits, snapshot key, snapshot, files. Call after every option and
+ * before creating the sandbox. 0 or -1 with an exception. */
+int files_options_finish(SandboxObject *self);
+
+/* The file methods: read_file(path) -> bytes, write_file(path, data),
+ * list_dir(path="/data") -> list of dicts, remove_file(path). */
+PyObject *sandbox_read_file(SandboxObject *self, PyObject *path);
+PyObject *sandbox_write_file(SandboxObject *self, PyObject *args);
+PyObject *sandbox_list_dir(SandboxObject *self, PyObject *args);
+PyObject *sandbox_remove_file(SandboxObject *self, PyObject *path);
 
 /* Records the exception being raised in a handler as the execution's
  * outcome (the first one wins) and cancels the execution. GIL held. */

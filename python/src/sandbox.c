@@ -212,6 +212,15 @@ static const struct sandbox_option sandbox_options[] = {
     {"on_stdout", opt_on_stdout},
     {"on_stderr", opt_on_stderr},
     {"trace", opt_trace},
+    {"files", opt_files},
+    {"fs_limit", opt_fs_limit},
+    {"fs_max_files", opt_fs_max_files},
+    {"fs_max_fds", opt_fs_max_fds},
+    {"volumes", opt_volumes},
+    {"volume_write_budget", opt_volume_write_budget},
+    {"packages", opt_packages},
+    {"snapshot", opt_snapshot},
+    {"snapshot_key", opt_snapshot_key},
 };
 /* clang-format on */
 
@@ -258,10 +267,15 @@ static int sandbox_init(SandboxObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_NoMemory();
         return -1;
     }
+    /* The library's defaults, for fs options given one at a time. */
+    self->fs_bytes = (uint64_t)64 << 20;
+    self->fs_entries = 10000;
+    self->fs_fds = 1024;
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (kwargs != NULL && PyDict_Next(kwargs, &pos, &key, &value))
         if (apply_option(self, key, value) != 0) return -1;
+    if (files_options_finish(self) != 0) return -1;
     return create(self);
 }
 
@@ -270,6 +284,7 @@ static int sandbox_traverse(SandboxObject *self, visitproc visit, void *arg) {
     Py_VISIT(self->on_stderr);
     Py_VISIT(self->trace_handler);
     Py_VISIT(self->callback_objects);
+    Py_VISIT(self->pending_files);
     for (size_t i = 0; i < self->ncallbacks; i++)
         Py_VISIT(self->callbacks[i]->function);
     return 0;
@@ -283,6 +298,9 @@ static int sandbox_clear(SandboxObject *self) {
     Py_CLEAR(self->on_stderr);
     Py_CLEAR(self->trace_handler);
     Py_CLEAR(self->callback_objects);
+    Py_CLEAR(self->pending_snapshot);
+    Py_CLEAR(self->pending_key);
+    Py_CLEAR(self->pending_files);
     for (size_t i = 0; i < self->ncallbacks; i++)
         Py_CLEAR(self->callbacks[i]->function);
     return 0;
@@ -621,6 +639,23 @@ static PyMethodDef sandbox_methods[] = {
      "@sandbox.callback(name='http.get')) or called with the function. See\n"
      "eryx.Callback for names, descriptions and schemas. A session's callbacks must be\n"
      "registered before it runs code. Returns the function."},
+    {"read_file", METH(sandbox_read_file), METH_O,
+     "read_file(path) -> bytes\n\nThe content of a file of the sandbox's in-memory files (an\n"
+     "absolute path, e.g. /data/out.csv), as the last execution left it.\n"
+     "FileNotFoundError when there is none; ValueError for a directory, a relative path\n"
+     "or a path under /lib, a volume or a package. BusyError while an execution runs."},
+    {"write_file", METH(sandbox_write_file), METH_VARARGS,
+     "write_file(path, data) -> None\n\nWrites a file (bytes, or str as UTF-8) into the\n"
+     "in-memory files, making parent directories; an existing file is replaced. In a\n"
+     "stateless sandbox every later execution starts with it. OSError(ENOSPC) past the\n"
+     "quota; errors otherwise as read_file."},
+    {"list_dir", METH(sandbox_list_dir), METH_VARARGS,
+     "list_dir(path='/data') -> list[dict]\n\nThe entries of a directory of the in-memory\n"
+     "files, sorted by name: {'name': 'a.csv', 'type': 'file', 'size': 12}; type is\n"
+     "'file', 'dir' or 'symlink'. Errors as read_file."},
+    {"remove_file", METH(sandbox_remove_file), METH_O,
+     "remove_file(path) -> None\n\nRemoves a file, a symbolic link or an empty directory of\n"
+     "the in-memory files. Errors as read_file (ValueError for a non-empty directory)."},
     {"close", METH(sandbox_close), METH_NOARGS,
      "close() -> None\n\nFrees the sandbox now rather than when it is garbage-collected. Using\n"
      "it afterwards raises eryx.Error. BusyError while it runs."},
