@@ -342,6 +342,32 @@ def _add_packages(count):
             sys.path.append(entry)
 
 
+# ---- no network: clear errors where WASI's _socket has no function ----
+
+def _install_no_network():
+    """WASI's _socket lacks the resolver, so socket.getaddrinfo (and with it
+    create_connection, urllib, http.client) failed with AttributeError,
+    which reads as a bug. Name lookups now raise socket.gaierror saying that
+    the sandbox has no network, which those libraries report as a
+    connection error."""
+    import _socket
+    import socket
+
+    def no_network(name):
+        def refuse(host=None, *args, **kwargs):
+            raise _socket.gaierror(_socket.EAI_NONAME,
+                                   "no network in the eryx sandbox (%s of %r)" % (name, host))
+        refuse.__name__ = refuse.__qualname__ = name
+        return refuse
+
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
+                 "getnameinfo"):
+        if not hasattr(_socket, name):
+            setattr(_socket, name, no_network(name))
+        if not hasattr(socket, name):
+            setattr(socket, name, getattr(_socket, name))
+
+
 # ---- entry points ----
 
 def _install_site_builtins():
@@ -357,6 +383,7 @@ def _install_site_builtins():
 def init():
     """Runs once, before the image is saved."""
     _install_site_builtins()
+    _install_no_network()
     asyncio.set_event_loop_policy(EventLoopPolicy())
     for name in PRELOAD:
         __import__(name)
