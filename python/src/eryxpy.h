@@ -71,6 +71,7 @@ typedef struct SandboxObject {
     bool ran;    /* a session ran code: its state would be lost by re-creation */
     PyObject *on_stdout, *on_stderr, *trace_handler;
     bool trace_collect;
+    bool trace_step; /* the handler sees each event before the guest goes on */
     callback_entry **callbacks;
     size_t ncallbacks;
     PyObject *callback_objects; /* list of eryx.Callback, as registered */
@@ -114,6 +115,10 @@ PyObject *status_error(eryx_status st, const char *what);
     "  on_stderr         the same for stderr\n"                                                    \
     "  trace             True: collect trace events into result.trace; a function:\n"              \
     "                    called with each TraceEvent as it happens\n"                              \
+    "  trace_step        True: the trace function is called before the guest goes on\n"            \
+    "                    (a line event before its line runs), so it may block to pause\n"          \
+    "                    the code there, or raise to stop it; the time it takes does not\n"        \
+    "                    count against the timeout; about 10x slower than buffered events\n"       \
     "  files             {guest_path: bytes or str}: files every execution starts with\n"          \
     "                    (absolute paths, e.g. /data/in.csv; /data is the working dir)\n"          \
     "  fs_limit          bytes the in-memory files may hold (default 64 MiB, 0: none)\n"           \
@@ -165,6 +170,9 @@ void exec_handler_failed(SandboxObject *self);
 
 void on_output(void *userdata, eryx_stream stream, const char *data, size_t len);
 void on_trace(void *userdata, const eryx_trace_event *event);
+/* The step-mode handler (eryx_trace_burst_fn, one event at a time): stops
+ * the guest once a handler has raised. */
+eryx_trace_action on_trace_step(void *userdata, const eryx_trace_event *events, size_t count);
 void on_callback(void *userdata, eryx_call *call, const char *args_json);
 
 extern PyTypeObject CallType;

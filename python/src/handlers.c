@@ -50,6 +50,16 @@ void on_trace(void *userdata, const eryx_trace_event *event) {
     leave(ctx);
 }
 
+eryx_trace_action on_trace_step(void *userdata, const eryx_trace_event *events, size_t count) {
+    SandboxObject *self = userdata;
+    for (size_t i = 0; i < count && self->exec->err_type == NULL; i++) {
+        exec_ctx *ctx = enter(self);
+        call_handler(self, self->trace_handler, trace_event_new(&events[i]));
+        leave(ctx);
+    }
+    return self->exec->err_type != NULL ? ERYX_TRACE_STOP : ERYX_TRACE_CONTINUE;
+}
+
 /* ---- callbacks ---- */
 
 /* "ValueError: message" for the exception being raised, which is cleared.

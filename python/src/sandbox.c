@@ -184,6 +184,22 @@ static int opt_on_stderr(SandboxObject *self, const char *name, PyObject *value)
     return eryx_config_set_output_handler(self->config, on_output, self) == ERYX_OK ? 0 : -1;
 }
 
+/* Installs the trace options as they stand: a handler per event or, in
+ * step mode, one called before the guest goes on (eryx_config_set_trace_bursts
+ * with ERYX_TRACE_STEP), and collection. */
+static int apply_trace(SandboxObject *self) {
+    if (self->trace_step && self->trace_handler == NULL) return 0; /* until trace= comes */
+    eryx_status st;
+    if (self->trace_step) {
+        unsigned flags = ERYX_TRACE_STEP | (self->trace_collect ? ERYX_TRACE_COLLECT : 0);
+        st = eryx_config_set_trace_bursts(self->config, on_trace_step, self, flags);
+    } else {
+        eryx_trace_fn fn = self->trace_handler != NULL ? on_trace : NULL;
+        st = eryx_config_set_trace(self->config, fn, self, self->trace_collect);
+    }
+    return st == ERYX_OK ? 0 : -1;
+}
+
 /* trace=True: collect into result.trace; trace=handler: events to it. */
 static int opt_trace(SandboxObject *self, const char *name, PyObject *value) {
     if (PyBool_Check(value)) {
@@ -191,8 +207,17 @@ static int opt_trace(SandboxObject *self, const char *name, PyObject *value) {
     } else if (handler_arg(name, value, &self->trace_handler) != 0) {
         return -1;
     }
-    eryx_trace_fn fn = self->trace_handler != NULL ? on_trace : NULL;
-    return eryx_config_set_trace(self->config, fn, self, self->trace_collect) == ERYX_OK ? 0 : -1;
+    return apply_trace(self);
+}
+
+/* trace_step=True: the trace handler sees each event before the guest goes
+ * on (step-through); checked once every option is in (sandbox_init). */
+static int opt_trace_step(SandboxObject *self, const char *name, PyObject *value) {
+    int on = PyObject_IsTrue(value);
+    if (on < 0) return -1;
+    (void)name;
+    self->trace_step = on;
+    return apply_trace(self);
 }
 
 /* One keyword of the constructor. None for any of them means the default. */
@@ -212,6 +237,7 @@ static const struct sandbox_option sandbox_options[] = {
     {"on_stdout", opt_on_stdout},
     {"on_stderr", opt_on_stderr},
     {"trace", opt_trace},
+    {"trace_step", opt_trace_step},
     {"files", opt_files},
     {"fs_limit", opt_fs_limit},
     {"fs_max_files", opt_fs_max_files},
@@ -275,6 +301,10 @@ static int sandbox_init(SandboxObject *self, PyObject *args, PyObject *kwargs) {
     PyObject *key, *value;
     while (kwargs != NULL && PyDict_Next(kwargs, &pos, &key, &value))
         if (apply_option(self, key, value) != 0) return -1;
+    if (self->trace_step && self->trace_handler == NULL) {
+        PyErr_SetString(PyExc_ValueError, "trace_step=True needs a trace handler: trace=function");
+        return -1;
+    }
     if (files_options_finish(self) != 0) return -1;
     return create(self);
 }

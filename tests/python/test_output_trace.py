@@ -1,5 +1,8 @@
 """Output handlers (str chunks as they come), trace events as Python
 objects, and handlers that raise."""
+import threading
+import time
+
 import pytest
 
 import eryx
@@ -94,3 +97,94 @@ def test_trace_handler_that_raises():
 def test_bad_trace_option():
     with pytest.raises(TypeError):
         eryx.Sandbox(trace="yes")
+
+
+# ---- step-through: trace_step=True ----
+
+# Line 3 computes for a while without events of its own (sleeping would
+# flush the buffered events).
+STEP_CODE = "import time\nx = 1\nsum(range(2 * 10**7))\nprint('after')\n"
+
+
+def line_seen_at(step):
+    """When the handler saw line 3, seconds after execute began, and how
+    long the execution took."""
+    seen = {}
+
+    def handler(event):
+        if event.kind == "line" and event.lineno == 3 and "t" not in seen:
+            seen["t"] = time.monotonic() - start
+    sb = eryx.Sandbox(trace=handler, trace_step=step)
+    start = time.monotonic()
+    sb.execute(STEP_CODE)
+    return seen["t"], time.monotonic() - start
+
+
+def test_step_mode_delivers_each_event_before_its_line_runs():
+    # Buffered, line 3's event comes with the burst after the computation,
+    # flushed before line 4's output; in step mode before line 3 runs.
+    seen, took = line_seen_at(False)
+    assert seen > took / 2
+    seen, took = line_seen_at(True)
+    assert seen < took / 4
+
+
+def test_step_handler_that_blocks_pauses_the_code_and_the_timeout():
+    times = []
+
+    def handler(event):
+        if event.kind == "line" and event.lineno == 2:
+            time.sleep(0.8)  # longer than the timeout: paused time does not count
+
+    sb = eryx.Sandbox(trace=handler, trace_step=True, timeout=0.5,
+                      on_stdout=lambda text: times.append(time.monotonic()))
+    start = time.monotonic()
+    r = sb.execute("print('a')\nprint('b')\n")
+    assert r.stdout == "a\nb\n"
+    assert times[-1] - start >= 0.8
+
+
+def test_step_handler_that_raises_stops_before_the_line():
+    class Stop(Exception):
+        pass
+
+    def handler(event):
+        if event.kind == "line" and event.lineno == 2:
+            raise Stop("here")
+
+    out = []
+    sb = eryx.Sandbox(trace=handler, trace_step=True, on_stdout=out.append)
+    with pytest.raises(Stop):
+        sb.execute("print('one')\nprint('two')\n")
+    assert "".join(out) == "one\n"
+    assert sb.execute("result = 1").result == 1  # the sandbox goes on
+
+
+def test_cancel_while_the_step_handler_holds_the_code():
+    release = threading.Event()
+
+    def handler(event):
+        if event.kind == "line" and event.lineno == 2:
+            release.wait(10)
+
+    out = []
+    sb = eryx.Sandbox(trace=handler, trace_step=True, on_stdout=out.append)
+
+    def cancel_then_release():
+        time.sleep(0.2)
+        sb.cancel()
+        release.set()
+
+    t = threading.Thread(target=cancel_then_release)
+    t.start()
+    with pytest.raises(eryx.CancelledError):
+        sb.execute("print('one')\nprint('two')\n")
+    t.join()
+    assert "".join(out) == "one\n"
+
+
+def test_trace_step_needs_a_handler():
+    with pytest.raises(ValueError, match="trace_step"):
+        eryx.Sandbox(trace_step=True)
+    with pytest.raises(ValueError, match="trace_step"):
+        eryx.Sandbox(trace=True, trace_step=True)
