@@ -60,6 +60,19 @@ result = out
 
 
 @test
+def trace_file_complete_when_a_command_runs():
+    # A callback command sees every event before its call in the trace file,
+    # though bursts are written by the writer's thread.
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "trace.jsonl")
+        code = "for i in range(5000):\n    x = i\nresult = int(await peek())\n"
+        status, obj, _ = run_json(code, "--trace", path,
+                                  "--callback", "peek=grep -c '\"lineno\":2' " + path)
+    expect_eq((status, obj["error"]), (0, None), "run")
+    expect_eq(obj["result"], 5000, "line-2 events in the file when peek ran")
+
+
+@test
 def callback_failures():
     code = """
 msgs = []

@@ -287,6 +287,25 @@ def trace_with_json():
 
 
 @test
+def trace_before_the_output_that_follows():
+    # Bursts are written by the writer's thread; every event of the lines
+    # before an output must be in the stream before that output.
+    # Marks come often, so that many fall just after a full burst was handed
+    # over.
+    code = ("import sys\nfor i in range(20000):\n    x = i\n    if i % 100 == 99:\n"
+            "        print('mark', i, file=sys.stderr, flush=True)\n")
+    status, _, err = eryx("run", "--trace", "-", "-c", code)
+    expect_eq(status, 0, "status")
+    xs = 0
+    for line in err.splitlines():
+        if line.startswith("mark "):
+            expect_eq(xs, int(line.split()[1]) + 1, "line-3 events before %r" % line)
+        elif json.loads(line).get("lineno") == 3:
+            xs += 1
+    expect_eq(xs, 20000, "line-3 events")
+
+
+@test
 def trace_unopenable():
     status, out, err = eryx("run", "--trace", "/nonexistent/dir/t.jsonl", "-c", "print(1)")
     expect_eq((status, out), (2, ""), "status")

@@ -100,6 +100,7 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink,
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, sandbox);
     eryx_status st = eryx_execute(sandbox, code, len, &result);
+    trace_writer_sync();
     int sig = interrupt_watch_end(&watch);
     /* The execution is over: its callback commands must not outlive the
      * sandbox that their calls belong to. */

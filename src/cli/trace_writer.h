@@ -2,10 +2,11 @@
  * trace_writer.h - where the CLI's trace events go: `--trace FILE`, JSON
  * Lines, one object per event and line (eryx_trace_event_format), and
  * `--profile` (profile.h). Events come a burst at a time
- * (eryx_config_set_trace_bursts); the lines of a burst are written with one
- * write at its end, which comes before the output, callbacks and end of
- * execution that follow, so that a reader (`tail -f`, a pipe) sees them in
- * order, as they happen, at the tracer's speed.
+ * (eryx_config_set_trace_bursts); the lines of a burst are formatted and
+ * written with one write on the writer's thread, and the CLI waits for them
+ * (trace_writer_sync) before the output, callbacks and end of execution that
+ * follow, so that a reader (`tail -f`, a pipe) sees them in order, as they
+ * happen, at the tracer's speed.
  */
 #ifndef ERYX_CLI_TRACE_WRITER_H
 #define ERYX_CLI_TRACE_WRITER_H
@@ -29,6 +30,14 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
 /* trace_output_attach without a profile. */
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out);
+
+/* Waits until the trace file holds every event delivered so far. The
+ * events of a burst are formatted and written on a thread of the writer, so
+ * that the guest's thread only copies them; the CLI calls this before
+ * anything a reader of the file may look at it after: the program's output,
+ * a callback command, the answer or end of an execution. Does nothing
+ * without a writer. */
+void trace_writer_sync(void);
 
 /* Writes what is buffered, closes the file (not stderr) and frees the
  * writer; NULL does nothing. Returns `status`, or EC_FAILURE when a write
