@@ -284,6 +284,15 @@ def trace_with_json():
     # Without --trace there is no "trace" member.
     _, obj, _ = run_json(TRACE_CODE)
     expect("trace" not in obj, sorted(obj))
+    # Beyond ERYX_TRACE_COLLECT_MAX (10^6) events the member is cut and says
+    # so; the file has them all.
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "trace.jsonl")
+        status, obj, _ = run_json("for i in range(600000):\n    pass", "--trace", path)
+        with open(path) as f:
+            in_file = sum(1 for _ in f)
+    expect_eq((status, len(obj["trace"]), obj.get("trace_truncated")), (0, 10**6, True), "cut")
+    expect_eq(in_file, 1200003, "events in the file")
 
 
 @test

@@ -77,15 +77,15 @@ int write_error_report(const eryx_result *result) {
 
 /* Prints the result as one JSON object and a newline, nothing else. Returns
  * `status`, or EC_FAILURE when that fails. */
-static int print_json(const eryx_result *result, int status) {
-    char *json = eryx_result_to_json(result);
-    if (json == NULL) {
+static int print_json(const eryx_result *result, struct trace_writer *trace, int status) {
+    struct buffer json = {0};
+    if (!trace_writer_result_json(trace, result, &json) || !buffer_puts(&json, "\n")) {
+        buffer_free(&json);
         fprintf(stderr, "eryx: out of memory\n");
         return EC_FAILURE;
     }
-    int err = write_stream(stdout, json, strlen(json));
-    if (err == 0) err = write_stream(stdout, "\n", 1);
-    eryx_free(json);
+    int err = write_stream(stdout, json.data, json.len);
+    buffer_free(&json);
     return check_write(err, "stdout", status);
 }
 
@@ -93,7 +93,8 @@ static int print_json(const eryx_result *result, int status) {
  * the outcome. Without --json the output has already been streamed to ours
  * by `sink`'s handler. Returns the exit status. */
 static int execute_program(struct cli_options *opts, struct output_sink *sink,
-                           struct profile_output *prof, const char *code, size_t len) {
+                           struct profile_output *prof, struct trace_writer *trace,
+                           const char *code, size_t len) {
     eryx_sandbox *sandbox = start_sandbox(opts->config, 0);
     if (!sandbox) return EC_FAILURE;
     eryx_result *result = NULL;
@@ -113,7 +114,7 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink,
         fprintf(stderr, "eryx: cannot run the program: %s\n", eryx_status_string(st));
         status = EC_FAILURE;
     } else if (opts->json) {
-        status = print_json(result, result_exit_status(result));
+        status = print_json(result, trace, result_exit_status(result));
     } else {
         status = result_exit_status(result);
         int err = sink->stderr_err == 0 ? write_error_report(result) : 0;
@@ -200,7 +201,7 @@ static int run_code(struct cli_options *opts, const char *code, size_t len) {
      * behind and signals act as they always did. */
     if (status == 0 && opts->callbacks != NULL && !interrupts_install(false)) status = EC_FAILURE;
     if (status == 0) {
-        status = execute_program(opts, &sink, &prof, code, len);
+        status = execute_program(opts, &sink, &prof, trace, code, len);
         if (opts->callbacks != NULL) interrupts_uninstall();
     }
     if (prof.report != NULL) fclose(prof.report);

@@ -38,6 +38,13 @@ struct trace_writer {
     char *buf;  /* WRITE_BUFFER bytes, len of them filled (the thread's) */
     size_t len;
     struct profile *profile;
+    /* --json --trace: the lines also go into `collected`, joined by ", ",
+     * for the result's "trace" (the library does not collect, so each
+     * event is formatted once); at most ERYX_TRACE_COLLECT_MAX events and
+     * ERYX_TRACE_COLLECT_BYTES bytes, then `truncated`. The thread's. */
+    bool collect, truncated;
+    struct buffer collected;
+    size_t ncollected;
     /* Formatting and writing run on a thread of their own, started at the
      * first burst, so that the guest's thread only copies each burst; the
      * file catches up at every sync point (trace_writer_sync). */
@@ -71,9 +78,23 @@ static void write_out(struct trace_writer *w) {
     }
 }
 
+/* Keeps a line for the result's "trace", within the bounds. */
+static void collect_line(struct trace_writer *w, const char *line, size_t len) {
+    if (w->truncated) return;
+    size_t sep = w->ncollected > 0 ? 2 : 0;
+    if (w->ncollected >= ERYX_TRACE_COLLECT_MAX ||
+        len + sep > ERYX_TRACE_COLLECT_BYTES - w->collected.len ||
+        !buffer_append(&w->collected, ", ", sep) || !buffer_append(&w->collected, line, len)) {
+        w->truncated = true;
+        return;
+    }
+    w->ncollected++;
+}
+
 /* One line per event into the buffer, written when full and at the end. */
 static void write_lines(struct trace_writer *w, const eryx_trace_event *events, size_t count) {
-    for (size_t i = 0; i < count && w->err == 0; i++) {
+    /* After a write error the lines are still made for the result. */
+    for (size_t i = 0; i < count && (w->err == 0 || w->collect); i++) {
         size_t room = WRITE_BUFFER - w->len;
         size_t n = eryx_trace_event_format(&events[i], w->buf + w->len, room);
         if (n + 1 >= room) {
@@ -83,6 +104,7 @@ static void write_lines(struct trace_writer *w, const eryx_trace_event *events, 
             n = eryx_trace_event_format(&events[i], w->buf, WRITE_BUFFER);
             if (n + 1 >= WRITE_BUFFER) continue;
         }
+        if (w->collect) collect_line(w, w->buf + w->len, n);
         w->len += n;
         w->buf[w->len++] = '\n';
     }
@@ -207,10 +229,29 @@ static eryx_trace_action on_burst(void *userdata, const eryx_trace_event *events
         pthread_mutex_lock(&w->lock);
         bool failed = w->handed == NULL && w->err != 0; /* err is the thread's while handed */
         pthread_mutex_unlock(&w->lock);
-        if (!failed) hand_over(w, events, count);
+        if (!failed || w->collect) hand_over(w, events, count);
     }
     if (w->profile) profile_add(w->profile, events, count);
     return ERYX_TRACE_CONTINUE;
+}
+
+bool trace_writer_result_json(struct trace_writer *w, const eryx_result *result,
+                              struct buffer *out) {
+    char *json = eryx_result_to_json(result);
+    size_t len = json != NULL ? strlen(json) : 0;
+    bool ok = len > 0;
+    if (ok && w != NULL && w->collect) {
+        trace_writer_sync();
+        /* The trace goes where the library puts a collected one: last. */
+        ok = buffer_append(out, json, len - 1) && buffer_puts(out, ", \"trace\": [") &&
+             buffer_append(out, w->collected.data, w->collected.len) && buffer_puts(out, "]") &&
+             (!w->truncated || buffer_puts(out, ", \"trace_truncated\": true")) &&
+             buffer_puts(out, "}");
+    } else if (ok) {
+        ok = buffer_append(out, json, len);
+    }
+    eryx_free(json);
+    return ok;
 }
 
 void trace_writer_sync(void) {
@@ -258,7 +299,9 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
         trace_writer_close(w, EC_OK);
         return EC_USAGE;
     }
-    unsigned flags = collect ? ERYX_TRACE_COLLECT : 0;
+    /* With a file, the writer keeps its lines for the result itself. */
+    w->collect = collect && path != NULL;
+    unsigned flags = collect && !w->collect ? ERYX_TRACE_COLLECT : 0;
     if (eryx_config_set_trace_bursts(config, on_burst, w, flags) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up tracing\n");
         trace_writer_close(w, EC_OK);
@@ -295,6 +338,7 @@ int trace_writer_close(struct trace_writer *w, int status) {
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->done);
+    buffer_free(&w->collected);
     free(w->name);
     free(w->buf);
     free(w);

@@ -31,6 +31,17 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out);
 
+struct buffer;
+
+/* The result as `eryx run --json` prints it, appended to `out`: with a
+ * writer attached with `collect` and a file, the "trace" member is made of
+ * the file's lines, so that each event is formatted once (at most
+ * ERYX_TRACE_COLLECT_MAX events and ERYX_TRACE_COLLECT_BYTES bytes of text,
+ * then "trace_truncated": true, as the library bounds its collection).
+ * False when out of memory. `writer` may be NULL. */
+bool trace_writer_result_json(struct trace_writer *writer, const eryx_result *result,
+                              struct buffer *out);
+
 /* Waits until the trace file holds every event delivered so far. The
  * events of a burst are formatted and written on a thread of the writer, so
  * that the guest's thread only copies them; the CLI calls this before
