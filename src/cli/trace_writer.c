@@ -279,8 +279,10 @@ static int open_file(struct trace_writer *w, const char *path) {
     return 0;
 }
 
-int trace_output_attach(const char *path, struct profile *profile, eryx_config *config,
-                        bool collect, struct trace_writer **out) {
+/* Both attach functions: the result's trace collected by the library, or
+ * for one execution (`by_writer`) from the writer's own lines. */
+static int attach(const char *path, struct profile *profile, eryx_config *config, bool collect,
+                  bool by_writer, struct trace_writer **out) {
     *out = NULL;
     struct trace_writer *w = calloc(1, sizeof *w);
     int err = w == NULL ? ENOMEM : 0;
@@ -299,8 +301,7 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
         trace_writer_close(w, EC_OK);
         return EC_USAGE;
     }
-    /* With a file, the writer keeps its lines for the result itself. */
-    w->collect = collect && path != NULL;
+    w->collect = collect && by_writer && path != NULL;
     unsigned flags = collect && !w->collect ? ERYX_TRACE_COLLECT : 0;
     if (eryx_config_set_trace_bursts(config, on_burst, w, flags) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up tracing\n");
@@ -312,9 +313,14 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
     return 0;
 }
 
+int trace_output_attach(const char *path, struct profile *profile, eryx_config *config,
+                        bool collect, struct trace_writer **out) {
+    return attach(path, profile, config, collect, true, out);
+}
+
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out) {
-    return trace_output_attach(path, NULL, config, collect, out);
+    return attach(path, NULL, config, collect, false, out);
 }
 
 int trace_writer_close(struct trace_writer *w, int status) {

@@ -27,7 +27,12 @@ struct profile;
 int trace_output_attach(const char *path, struct profile *profile, eryx_config *config,
                         bool collect, struct trace_writer **out);
 
-/* trace_output_attach without a profile. */
+/* trace_output_attach without a profile, for commands that run many
+ * executions (session, repl, mcp): with `collect`, the library collects
+ * each execution's events into its result. trace_output_attach is for one
+ * execution (run): with `collect` and a FILE the writer keeps the file's
+ * lines for the result itself (trace_writer_result_json), so that no event
+ * is formatted twice. */
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out);
 
