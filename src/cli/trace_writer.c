@@ -50,6 +50,7 @@ struct trace_writer {
      * file catches up at every sync point (trace_writer_sync). */
     pthread_t thread;
     bool started;
+    bool no_thread; /* it could not be started: bursts are written here */
     pthread_mutex_t lock;
     pthread_cond_t wake; /* a batch is handed over, or quit */
     pthread_cond_t done; /* the thread finished its batch */
@@ -193,6 +194,10 @@ static bool copy_burst(struct batch *b, const eryx_trace_event *events, size_t c
 /* Hands a burst to the writer thread (starting it the first time); writes
  * it on this thread when that cannot be done. */
 static void hand_over(struct trace_writer *w, const eryx_trace_event *events, size_t count) {
+    if (w->no_thread) {
+        write_lines(w, events, count);
+        return;
+    }
     if (!w->started) {
         /* Signals are for the main thread (interrupt.h); a broken pipe is
          * an EPIPE here. */
@@ -202,6 +207,7 @@ static void hand_over(struct trace_writer *w, const eryx_trace_event *events, si
         w->started = pthread_create(&w->thread, NULL, writer_main, w) == 0;
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         if (!w->started) {
+            w->no_thread = true;
             write_lines(w, events, count);
             return;
         }
