@@ -124,6 +124,31 @@ static void test_grown_memory_restored(void) {
     eryx_config_free(config);
 }
 
+/* A session cut off by its timeout returns to its snapshot inside the
+ * execution: what the execution wrote before is gone too. */
+static void test_session_reset_after_stop(void) {
+    eryx_config *config = config_from("blob = bytearray(4 << 20)\ncounter = 0\n");
+    eryx_sandbox *session = new_sandbox(config, true);
+    CHECK(session != NULL);
+    for (int i = 0; session && i < 4; i++) {
+        eryx_exec_options options = {.timeout = 0.3};
+        static const char code[] = "for k in range(0, len(blob), 4096):\n    blob[k] = 1\n"
+                                   "counter += 1\nbig = bytearray(b'x') * (8 << 20)\n"
+                                   "while True:\n    pass\n";
+        eryx_result *r = NULL;
+        CHECK(eryx_execute_ex(session, code, strlen(code), &options, &r) == ERYX_OK);
+        CHECK(r && eryx_result_error_kind(r) == ERYX_ERROR_TIMEOUT);
+        CHECK(r && eryx_result_session_reset(r));
+        eryx_result_free(r);
+        expect_result(session,
+                      "assert 'big' not in globals() and counter == 0\n"
+                      "result = blob.count(0) == len(blob)\n",
+                      "true");
+    }
+    eryx_sandbox_free(session);
+    eryx_config_free(config);
+}
+
 /* The generator of the random module gets a new state every execution,
  * also when the snapshot left a Gaussian value waiting in it. */
 static void test_random_state(void) {
@@ -232,6 +257,7 @@ static void test_code_cache_not_in_sessions(void) {
 static const test_case tests[] = {
     {"pages_restored", test_pages_restored},
     {"grown_memory_restored", test_grown_memory_restored},
+    {"session_reset_after_stop", test_session_reset_after_stop},
     {"random_state", test_random_state},
     {"code_cache_same_source", test_code_cache_same_source},
     {"code_cache_interactive", test_code_cache_interactive},

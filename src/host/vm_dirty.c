@@ -16,7 +16,8 @@
  * thread took no fault in between, no page became a copy and the list is
  * still complete. Any fault (even a harmless one), any guest call outside
  * such a window, or a snapshot written into memory makes the next reset
- * read pagemap again.
+ * read pagemap again; so does a reset inside a window (a session cut off)
+ * after a fault in it.
  */
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -44,13 +45,23 @@ void vm_written_close(eryx_vm *vm) {
     vm->written.open = false;
 }
 
+/* The list has just been made complete: inside a window, faults count
+ * from now on. */
+static void completed(vm_written *w) {
+    w->complete = true;
+    if (w->open) {
+        w->faults = thread_faults();
+        if (w->faults < 0) w->complete = false;
+    }
+}
+
 void vm_written_forget(eryx_vm *vm) {
     vm->written.complete = false;
 }
 
 void vm_written_none(eryx_vm *vm) {
     vm->written.count = 0;
-    vm->written.complete = true;
+    completed(&vm->written);
 }
 
 void vm_written_free(eryx_vm *vm) {
@@ -98,12 +109,18 @@ static int scan(eryx_vm *vm, const vm_template *t) {
             }
         }
     }
-    w->complete = listed;
+    if (listed)
+        completed(w);
+    else
+        w->complete = false;
     return 0;
 }
 
 int vm_written_restore(eryx_vm *vm, const vm_template *t) {
     vm_written *w = &vm->written;
+    /* Inside a window (a session reset after a failed execution), what
+     * the execution wrote so far is only known when it took no fault. */
+    if (w->open && thread_faults() != w->faults) w->complete = false;
     if (!w->complete) {
         if (vm_pagemap < 0) return -1;
         return scan(vm, t);
@@ -112,5 +129,6 @@ int vm_written_restore(eryx_vm *vm, const vm_template *t) {
         size_t off = (size_t)w->pages[i] * SMALL_PAGE;
         memcpy(vm->reservation + off, t->memory + off, SMALL_PAGE);
     }
+    completed(w);
     return 0;
 }
