@@ -427,10 +427,11 @@ typedef struct eryx_sandbox eryx_sandbox;
  * copies back the pages of memory the sandbox has written and drops memory
  * it grew; the first executions after creation (and any that takes a page
  * fault) also read /proc/self/pagemap to find those pages. It keeps the
- * compiled code of the last 16 sources it ran (up to 256 KiB each, from
- * its own earlier executions, made before any user code ran in them), so
- * running the same source again skips compiling it; the code and its
- * behaviour are those a fresh compile would give. */
+ * compiled code of the last 16 sources it ran (sources up to 256 KiB, at
+ * most 4 MiB of sources and code in all; made by its own earlier
+ * executions before any user code ran in them), so running the same source
+ * again skips compiling it; the code and its behaviour are those a fresh
+ * compile would give. */
 eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
                              size_t errlen);
 

@@ -199,6 +199,33 @@ static void test_code_cache_same_source(void) {
     eryx_sandbox_free(sb);
 }
 
+/* More sources than are kept, and sources whose code takes a large part
+ * of the room: the oldest make room, every run gives its own source's
+ * result. */
+static void test_code_cache_many_sources(void) {
+    eryx_sandbox *sb = new_sandbox(NULL, false);
+    size_t big_len = 20000 * 12 + 64;
+    char *big = malloc(big_len);
+    CHECK(big != NULL);
+    for (int round = 0; sb && big && round < 3; round++) {
+        for (int i = 0; i < 40; i++) {
+            char code[64], json[16];
+            snprintf(code, sizeof code, "result = %d", i);
+            snprintf(json, sizeof json, "%d", i);
+            expect_result(sb, code, json);
+            if (i % 5) continue;
+            size_t at = 0;
+            for (int k = 0; k < 20000; k++)
+                at += (size_t)snprintf(big + at, big_len - at, "v%05d = %d\n", k, i);
+            snprintf(big + at, big_len - at, "result = v19999 + 1\n");
+            snprintf(json, sizeof json, "%d", i + 1);
+            expect_result(sb, big, json);
+        }
+    }
+    free(big);
+    eryx_sandbox_free(sb);
+}
+
 /* The interactive mode compiles differently: it is part of the key. */
 static void test_code_cache_interactive(void) {
     eryx_sandbox *sb = new_sandbox(NULL, false);
@@ -260,6 +287,7 @@ static const test_case tests[] = {
     {"session_reset_after_stop", test_session_reset_after_stop},
     {"random_state", test_random_state},
     {"code_cache_same_source", test_code_cache_same_source},
+    {"code_cache_many_sources", test_code_cache_many_sources},
     {"code_cache_interactive", test_code_cache_interactive},
     {"code_cache_not_poisoned", test_code_cache_not_poisoned},
     {"code_cache_not_in_sessions", test_code_cache_not_in_sessions},

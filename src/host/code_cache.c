@@ -14,7 +14,8 @@ bool code_cache_fits(size_t len) {
     return len <= CODE_CACHE_SOURCE_MAX;
 }
 
-static void entry_clear(code_entry *e) {
+static void entry_clear(code_cache *cache, code_entry *e) {
+    cache->bytes -= e->source_len + e->code_len;
     free(e->source);
     free(e->code);
     *e = (code_entry){0};
@@ -22,7 +23,7 @@ static void entry_clear(code_entry *e) {
 
 void code_cache_free(code_cache *cache) {
     for (unsigned i = 0; i < CODE_CACHE_ENTRIES; i++)
-        entry_clear(&cache->entries[i]);
+        entry_clear(cache, &cache->entries[i]);
     cache->next = 0;
 }
 
@@ -49,7 +50,7 @@ const uint8_t *code_exec_get(code_exec *x, size_t *len) {
 }
 
 void code_exec_put(code_exec *x, const uint8_t *code, size_t len) {
-    bool take = x->phase == CODE_MISSED && len && len <= CODE_CACHE_CODE_MAX;
+    bool take = x->phase == CODE_MISSED && len && len <= CODE_CACHE_BYTES - x->source_len;
     x->phase = CODE_CLOSED;
     if (!take) return;
     char *source = malloc(x->source_len ? x->source_len : 1);
@@ -61,9 +62,17 @@ void code_exec_put(code_exec *x, const uint8_t *code, size_t len) {
     }
     memcpy(source, x->source, x->source_len);
     memcpy(copy, code, len);
-    code_entry *e = &x->cache->entries[x->cache->next];
-    x->cache->next = (x->cache->next + 1) % CODE_CACHE_ENTRIES;
-    entry_clear(e);
+    code_cache *cache = x->cache;
+    /* The oldest entries go until the new one fits. */
+    unsigned slot = cache->next;
+    for (unsigned i = 0; i < CODE_CACHE_ENTRIES; i++) {
+        code_entry *old = &cache->entries[(slot + i) % CODE_CACHE_ENTRIES];
+        if (i && cache->bytes + x->source_len + len <= CODE_CACHE_BYTES) break;
+        entry_clear(cache, old);
+    }
+    cache->next = (slot + 1) % CODE_CACHE_ENTRIES;
+    cache->bytes += x->source_len + len;
+    code_entry *e = &cache->entries[slot];
     *e = (code_entry){.source = source,
                       .source_len = x->source_len,
                       .mode = x->mode,

@@ -16,11 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What is kept: at most this many sources, each up to SOURCE_MAX bytes
- * with code up to CODE_MAX bytes; the oldest entry makes room. */
+/* What is kept: at most this many sources, each up to SOURCE_MAX bytes,
+ * sources and code together up to BYTES; the oldest entries make room. */
 #define CODE_CACHE_ENTRIES    16
 #define CODE_CACHE_SOURCE_MAX (256u * 1024u)
-#define CODE_CACHE_CODE_MAX   (4u * 1024u * 1024u)
+#define CODE_CACHE_BYTES      (4u * 1024u * 1024u)
 
 typedef struct {
     char *source; /* NULL: empty slot */
@@ -33,6 +33,7 @@ typedef struct {
 typedef struct {
     code_entry entries[CODE_CACHE_ENTRIES];
     unsigned next; /* the slot the next entry replaces */
+    size_t bytes;  /* sources and code kept */
 } code_cache;
 
 typedef enum {
