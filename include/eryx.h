@@ -424,9 +424,11 @@ typedef struct eryx_sandbox eryx_sandbox;
  *
  * Such a sandbox is stateless: every execution starts from that state
  * again (memory, globals, modules, files, descriptors). Returning to it
- * copies back the pages of memory the sandbox has written and drops memory
- * it grew; the first executions after creation (and any that takes a page
- * fault) also read /proc/self/pagemap to find those pages. It keeps the
+ * copies back every page of memory the sandbox has written since it was
+ * created (a sandbox that once wrote much of its memory keeps paying for
+ * that: free it and create another) and drops memory it grew; the first
+ * executions after creation (and any that takes a page fault) also read
+ * /proc/self/pagemap to find those pages. It keeps the
  * compiled code of the last 16 sources it ran (sources up to 256 KiB, at
  * most 4 MiB of sources and code in all; made by its own earlier
  * executions before any user code ran in them), so running the same source
