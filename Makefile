@@ -325,9 +325,9 @@ $(B)/examples/%: examples/%.c include/eryx.h $(B)/lib/liberyx.a
 
 TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callbacks $(B)/tests/test_sessions \
 	$(B)/tests/test_files $(B)/tests/test_tracing $(B)/tests/test_hardening $(B)/tests/test_call_handles \
-	$(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
+	$(B)/tests/test_reset $(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
 	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_tracing $(B)/asan/test_hardening \
-	$(B)/asan/test_call_handles $(FUZZ_BINS)
+	$(B)/asan/test_call_handles $(B)/asan/test_reset $(FUZZ_BINS)
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h tests/slow_callback.h $(B)/lib/liberyx.a
@@ -355,7 +355,7 @@ $(ASAN)/test_%: tests/test_%.c tests/check.h tests/slow_callback.h $(ASAN_HOST_O
 
 # handle_segv=0: guest memory faults are ours to handle (guard pages).
 SANITIZER_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-ASAN_TESTS := test_api test_callbacks test_files test_hardening test_call_handles
+ASAN_TESTS := test_api test_callbacks test_files test_hardening test_call_handles test_reset
 test-sanitize: deps
 	$(MAKE) all $(ASAN_TESTS:%=$(ASAN)/%)
 	for t in $(ASAN_TESTS); do $(SANITIZER_ENV) $(ASAN)/$$t || exit 1; done

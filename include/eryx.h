@@ -420,7 +420,20 @@ typedef struct eryx_sandbox eryx_sandbox;
  * configured mount points cannot be made, or when a snapshot's open files
  * are on mounts the configuration lacks. On failure *out is
  * NULL and, when errbuf is not NULL, a message saying why is written there
- * (at most errlen bytes, NUL-terminated). */
+ * (at most errlen bytes, NUL-terminated).
+ *
+ * Such a sandbox is stateless: every execution starts from that state
+ * again (memory, globals, modules, files, descriptors). Returning to it
+ * copies back every page of memory the sandbox has written since it was
+ * created (a sandbox that once wrote much of its memory keeps paying for
+ * that: free it and create another) and drops memory it grew; the first
+ * executions after creation (and any that takes a page fault) also read
+ * /proc/self/pagemap to find those pages. It keeps the
+ * compiled code of the last 16 sources it ran (sources up to 256 KiB, at
+ * most 4 MiB of sources and code in all; made by its own earlier
+ * executions before any user code ran in them), so running the same source
+ * again skips compiling it; the code and its behaviour are those a fresh
+ * compile would give. */
 eryx_status eryx_sandbox_new(const eryx_config *config, eryx_sandbox **out, char *errbuf,
                              size_t errlen);
 

@@ -38,6 +38,8 @@ suite "C API: hardening (stack, outcome, timeouts, output)" build/tests/test_har
 suite "C API: callback arguments, bounds and handles" build/tests/test_call_handles
 suite "C API: files, volumes, packages, snapshots as templates" build/tests/test_files
 suite "C API: trace times, ids, tasks, bursts, step-through, bounds" build/tests/test_tracing
+suite "C API: stateless resets (pages, grown memory, random state, compiled code)" \
+    build/tests/test_reset
 suite "C API, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1 build/asan/test_api
 suite "files, host code under ASan+UBSan" env ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
@@ -53,6 +55,9 @@ suite "hardening, host code under ASan+UBSan" env \
 suite "callback handles, host code under ASan+UBSan" env \
     ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     build/asan/test_call_handles
+suite "stateless resets, host code under ASan+UBSan" env \
+    ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    build/asan/test_reset
 suite "command line: run, help, installation" /usr/bin/python3.11 tests/test_cli_run.py
 suite "command line: --callback" /usr/bin/python3.11 tests/test_cli_callbacks.py
 suite "command line: session" /usr/bin/python3.11 tests/test_cli_session.py

@@ -15,6 +15,10 @@
  *   callback_start(name, nlen, args, alen, lineno) -> id (< 0: refused)
  *   callback_wait(timeout_ns) -> completions ready
  *   callback_next(buf, cap, info) -> payload length (-1: none)
+ *   code_get(buf, cap) -> len    the cached compiled code (marshal) of this
+ *                                execution's source, copied when it fits; 0: none
+ *   code_put(buf, len)           offers the compiled code of this execution's
+ *                                source for the next ones (code_cache.c)
  *
  * Everything else is Python: _eryx_runtime.py, shipped in the stdlib image.
  */
@@ -37,6 +41,8 @@ IMPORT(callback_start)
 int host_callback_start(const char *name, size_t nlen, const char *args, size_t alen, int lineno);
 IMPORT(callback_wait) int host_callback_wait(long long timeout_ns);
 IMPORT(callback_next) int host_callback_next(char *buf, size_t cap, uint32_t info[2]);
+IMPORT(code_get) size_t host_code_get(char *buf, size_t cap);
+IMPORT(code_put) void host_code_put(const char *buf, size_t len);
 
 /* ---- tracing: the file tracer of our CPython patch
  * (patches/cpython-3.11-file-trace.patch): events of the user's frames only,
@@ -269,6 +275,80 @@ static PyObject *py_callback_next(PyObject *self, PyObject *unused) {
     return item;
 }
 
+/* ---- compiled code of a stateless sandbox's sources, kept by the host ---- */
+
+/* _eryx_host.code_get() -> bytes (marshal) or None */
+static PyObject *py_code_get(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    size_t len = host_code_get(NULL, 0);
+    if (!len) Py_RETURN_NONE;
+    PyObject *blob = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)len);
+    if (!blob) return NULL;
+    if (host_code_get(PyBytes_AS_STRING(blob), len) != len) {
+        Py_DECREF(blob);
+        Py_RETURN_NONE;
+    }
+    return blob;
+}
+
+/* _eryx_host.code_put(bytes) */
+static PyObject *py_code_put(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "code_put() takes bytes");
+        return NULL;
+    }
+    host_code_put(PyBytes_AS_STRING(arg), (size_t)PyBytes_GET_SIZE(arg));
+    Py_RETURN_NONE;
+}
+
+/* ---- seeding random's shared generator ---- */
+
+/* The head of _randommodule.c's RandomObject (CPython 3.11). */
+typedef struct {
+    PyObject ob_base; /* PyObject_HEAD */
+    int index;
+    uint32_t state[624];
+} random_object;
+
+static uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* _eryx_host.reseed(generator): a new state for a _random.Random from 256
+ * bits of the host's entropy, as random.seed() would give it from 19968
+ * bits but without its cost (init_by_array). */
+static PyObject *py_reseed(PyObject *self, PyObject *arg) {
+    (void)self;
+    static PyObject *random_type;
+    if (!random_type) {
+        PyObject *module = PyImport_ImportModule("_random");
+        random_type = module ? PyObject_GetAttrString(module, "Random") : NULL;
+        Py_XDECREF(module);
+        if (!random_type) return NULL;
+    }
+    if (!PyObject_TypeCheck(arg, (PyTypeObject *)random_type) ||
+        ((PyTypeObject *)random_type)->tp_basicsize != (Py_ssize_t)sizeof(random_object)) {
+        PyErr_SetString(PyExc_TypeError, "reseed() takes a _random.Random");
+        return NULL;
+    }
+    uint64_t seed[4];
+    if (_PyOS_URandomNonblock(seed, sizeof seed) < 0) return NULL;
+    random_object *r = (random_object *)arg;
+    for (int i = 0; i < 624; i += 2) {
+        uint64_t v = splitmix64(&seed[(i / 2) % 4]);
+        r->state[i] = (uint32_t)v;
+        r->state[i + 1] = (uint32_t)(v >> 32);
+    }
+    r->state[0] |= 0x80000000u; /* as init_by_array: never an all-zero state */
+    r->index = 624;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef host_methods[] = {
     {"trace_on", py_trace_on, METH_VARARGS, "Trace the frames of code with this co_filename."},
     {"trace_off", py_trace_off, METH_NOARGS, "Stop tracing."},
@@ -276,6 +356,9 @@ static PyMethodDef host_methods[] = {
     {"callback_start", py_callback_start, METH_VARARGS, "Invoke a host callback."},
     {"callback_wait", py_callback_wait, METH_O, "Wait for callback completions."},
     {"callback_next", py_callback_next, METH_NOARGS, "Take one callback completion."},
+    {"code_get", py_code_get, METH_NOARGS, "The cached compiled code of the source, or None."},
+    {"code_put", py_code_put, METH_O, "Offer the compiled code of the source."},
+    {"reseed", py_reseed, METH_O, "New state for a _random.Random from the host's entropy."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -249,6 +249,7 @@ void eryx_sandbox_free(eryx_sandbox *sandbox) {
     trace_run_free(&sandbox->trace);
     step_free(sandbox->step);
     config_clear(&sandbox->config);
+    code_cache_free(&sandbox->code_cache);
     free(sandbox->callbacks_json);
     free(sandbox);
 }
@@ -352,7 +353,12 @@ typedef struct {
 } exec_call;
 
 /* Flags of the guest's eryx_execute (see src/guest/runtime.c). */
-enum { EXEC_TRACE = 1, EXEC_INTERACTIVE = 2, EXEC_PACKAGES_SHIFT = 8 /* count of /packages/N */ };
+enum {
+    EXEC_TRACE = 1,
+    EXEC_INTERACTIVE = 2,
+    EXEC_CODE_CACHE = 4,    /* code_get and code_put answer (code_cache.h) */
+    EXEC_PACKAGES_SHIFT = 8 /* count of /packages/N */
+};
 
 static void run_code(eryx_vm *vm, void *arg) {
     exec_call *call = arg;
@@ -501,6 +507,13 @@ static void execute_on_vm(eryx_sandbox *sandbox, exec_call *call, const eryx_exe
         .timeout_s = timeout_s,
     };
     if (options && options->interactive) call->flags |= EXEC_INTERACTIVE;
+    /* Only where every execution starts from the same state (code_cache.h). */
+    if (!sandbox->persistent && call->entry == run_code && code_cache_fits(call->len)) {
+        code_exec_begin(&sandbox->code_exec, &sandbox->code_cache, call->code, call->len,
+                        call->flags & EXEC_INTERACTIVE);
+        sandbox->exec.code = &sandbox->code_exec;
+        call->flags |= EXEC_CODE_CACHE;
+    }
     call->flags |= (int)(c->fs.npackages << EXEC_PACKAGES_SHIFT);
     sandbox->output_used = 0;
     sandbox->ns.written = 0; /* the volume write budget is per execution */
@@ -553,7 +566,9 @@ static eryx_status execute(eryx_sandbox *sandbox, exec_call *call, const eryx_ex
         result_fail(r, ERYX_ERROR_INTERNAL, "cannot reset the sandbox");
     } else {
         if (!sandbox->persistent) sandbox->dirty = false; /* a session keeps its state */
+        vm_written_open(sandbox->vm);
         execute_on_vm(sandbox, call, options, r);
+        vm_written_close(sandbox->vm);
     }
     r->duration_ms = (double)(monotonic_ns() - start) / 1e6;
     atomic_store(&sandbox->busy, false);

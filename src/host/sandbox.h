@@ -6,6 +6,7 @@
 #define ERYX_SANDBOX_H
 
 #include "calls.h"
+#include "code_cache.h"
 #include "fs.h"
 #include "result.h"
 #include "step.h"
@@ -20,6 +21,7 @@ typedef struct {
     const callback_set *callbacks;
     const char *callbacks_json; /* list_callbacks() as JSON */
     double timeout_s;           /* wall-clock limit of this execution, 0: none */
+    code_exec *code;            /* the compiled-code cache, NULL: not used */
 } exec_state;
 
 /* The execution running on vm, or NULL (while the image is built). */
@@ -53,11 +55,13 @@ struct eryx_sandbox {
     fs_ns ns; /* the vm's filesystem */
     call_hub *calls;
     char *callbacks_json;
-    bool persistent;  /* a session: state kept between executions */
-    bool dirty;       /* the vm ran code since it was last reset */
-    atomic_bool busy; /* an execution or state operation is running */
-    trace_run trace;  /* trace delivery, buffers kept between executions */
-    step_state *step; /* a guest paused by a trace handler */
+    bool persistent;       /* a session: state kept between executions */
+    bool dirty;            /* the vm ran code since it was last reset */
+    atomic_bool busy;      /* an execution or state operation is running */
+    trace_run trace;       /* trace delivery, buffers kept between executions */
+    step_state *step;      /* a guest paused by a trace handler */
+    code_cache code_cache; /* stateless sandboxes: compiled code of sources */
+    code_exec code_exec;
     /* The execution in progress. */
     exec_state exec;
     bool running;

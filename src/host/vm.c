@@ -42,6 +42,7 @@ void vm_free(eryx_vm *vm) {
     watchdog_disarm(vm);
     wasi_release(vm);
     munmap(vm->reservation, VM_RESERVATION);
+    vm_written_free(vm);
     pthread_mutex_destroy(&vm->lock);
     pthread_cond_destroy(&vm->wake);
     free(vm);
@@ -59,6 +60,9 @@ vm_stop vm_call(eryx_vm *vm, vm_entry fn, void *arg) {
     atomic_store(&vm->stop, VM_RUNNING);
     pthread_mutex_unlock(&vm->lock);
 
+    /* A guest call outside an execution's window (vm_dirty.c): what it
+     * writes is not accounted for. */
+    if (!vm->written.open) vm_written_forget(vm);
     jmp_buf trap;
     vm_thread_state saved = vm_thread;
     vm_thread.vm = vm;
@@ -158,38 +162,11 @@ static int map_template(eryx_vm *vm, const vm_template *t) {
     if (mmap(vm->reservation, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, t->fd,
              t->offset) == MAP_FAILED ||
         drop_grown(vm, size, current) != 0) {
+        vm_written_forget(vm);
         return -1;
     }
+    vm_written_none(vm);
     reset_globals(vm, t);
-    return 0;
-}
-
-/* Copies the template back over the pages of its region this instance
- * wrote. /proc/self/pagemap tells them apart: a written page is a private
- * (anonymous) copy, present or swapped; an unwritten one is still the
- * template's file page. Restored pages stay private, so the next execution
- * writes them again without a fault. -1 when pagemap is unavailable. */
-static int restore_written_pages(eryx_vm *vm, const vm_template *t) {
-    enum { BATCH = 512 };
-    uint64_t entries[BATCH];
-    size_t npages = (size_t)t->pages * (VM_PAGE_SIZE / 4096);
-    off_t base = (off_t)((uintptr_t)vm->reservation / 4096 * sizeof(uint64_t));
-    for (size_t first = 0; first < npages; first += BATCH) {
-        size_t n = npages - first < BATCH ? npages - first : BATCH;
-        ssize_t want = (ssize_t)(n * sizeof(uint64_t));
-        if (pread(vm_pagemap, entries, (size_t)want, base + (off_t)(first * sizeof(uint64_t))) !=
-            want) {
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint64_t e = entries[i];
-            bool present = e >> 63 & 1, swapped = e >> 62 & 1, file = e >> 61 & 1;
-            if ((present && !file) || swapped) {
-                size_t off = (first + i) * 4096;
-                memcpy(vm->reservation + off, t->memory + off, 4096);
-            }
-        }
-    }
     return 0;
 }
 
@@ -269,6 +246,7 @@ int vm_restore_state(eryx_vm *vm, uint32_t pages, uint32_t stack_pointer, const 
     vm->guest.w2c_memory.size = (uint64_t)pages * VM_PAGE_SIZE;
     vm->peak_pages = pages;
     vm->foreign = true;
+    vm_written_forget(vm); /* the caller writes the snapshot's pages */
     wasi_copy(vm, table);
     return 0;
 }
@@ -279,8 +257,8 @@ int vm_reset(eryx_vm *vm) {
     size_t current = vm->guest.w2c_memory.size, size = (size_t)t->pages * VM_PAGE_SIZE;
     /* Copying back the written pages is only right when the memory below
      * the template's size still is the template's (not after a restore). */
-    if (vm_pagemap >= 0 && t->memory && !vm->foreign && current >= size &&
-        restore_written_pages(vm, t) == 0 && drop_grown(vm, size, current) == 0) {
+    if (t->memory && !vm->foreign && current >= size && vm_written_restore(vm, t) == 0 &&
+        drop_grown(vm, size, current) == 0) {
         reset_globals(vm, t);
     } else if (map_template(vm, t) != 0) {
         return -1;

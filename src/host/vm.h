@@ -24,6 +24,16 @@
 
 typedef struct eryx_vm eryx_vm;
 
+/* The pages of the template region an instance has its own copies of
+ * (vm_dirty.c), as 4 KiB page indices. */
+typedef struct {
+    uint32_t *pages;
+    uint32_t count, cap;
+    bool complete; /* pages lists every copy */
+    bool open;     /* between vm_written_open and vm_written_close */
+    long faults;   /* the thread's fault count at vm_written_open */
+} vm_written;
+
 #define VM_PAGE_SIZE 65536u
 /* Guest addresses are a u32 plus a u32 offset, so every access lands in the
  * first 8 GiB: reserving that much makes bounds checks unnecessary. */
@@ -101,6 +111,7 @@ struct eryx_vm {
     uint32_t trace_ring;
 
     const struct vm_template *template; /* what vm_reset returns to */
+    vm_written written;                 /* its pages this instance wrote */
     bool foreign;   /* memory was restored from a snapshot: reset remaps fully */
     eryx_wasi wasi; /* fd table */
     void *owner;    /* the eryx_sandbox (or image builder) that owns this vm */
@@ -208,6 +219,21 @@ int vm_reset(eryx_vm *vm);
  * and fd table given (a snapshot's); the caller then writes the pages that
  * differ from the image. -1 on failure (then vm_reset). */
 int vm_restore_state(eryx_vm *vm, uint32_t pages, uint32_t stack_pointer, const eryx_wasi *table);
+
+/* Every execution on an instance runs between these two, on one thread:
+ * what it writes into linear memory is then known without reading pagemap
+ * at the next reset (vm_dirty.c). */
+void vm_written_open(eryx_vm *vm);
+void vm_written_close(eryx_vm *vm);
+
+/* For vm.c: the list of written pages is no longer known to be complete
+ * (forget) or is empty (none: memory freshly mapped from the template);
+ * copying the template back over the written pages, -1 when they cannot
+ * be told (no pagemap); freeing the list. */
+void vm_written_forget(eryx_vm *vm);
+void vm_written_none(eryx_vm *vm);
+int vm_written_restore(eryx_vm *vm, const struct vm_template *t);
+void vm_written_free(eryx_vm *vm);
 
 /* Frees an instance (not while it runs). NULL is fine. */
 void vm_free(eryx_vm *vm);
