@@ -183,3 +183,27 @@ def test_snapshot_template_errors_and_signed_snapshots():
     for bad in (b"", b"k" * 65):
         with pytest.raises(ValueError):
             eryx.Session(snapshot_key=bad)
+
+
+def test_archives_made_in_the_guest_unpack_readable():
+    # WASI has no permission bits; files report those of the usual umask, so
+    # that archives keep readable modes (patches/cpython-3.11-wasi-stat-mode.patch).
+    import io
+    import stat
+    import tarfile
+    import zipfile
+    sb = eryx.Sandbox()
+    r = sb.execute(
+        "import os, shutil, stat, zipfile\n"
+        "os.makedirs('src/sub', exist_ok=True)\n"
+        "open('src/sub/a.txt', 'w').write('a')\n"
+        "shutil.make_archive('/data/out', 'gztar', 'src')\n"
+        "with zipfile.ZipFile('/data/out.zip', 'w') as z:\n"
+        "    z.write('src/sub/a.txt')\n"
+        "result = [stat.filemode(os.stat(p).st_mode) for p in ('src/sub/a.txt', 'src/sub')]\n")
+    assert r.result == ["-rw-r--r--", "drwxr-xr-x"]
+    with tarfile.open(fileobj=io.BytesIO(sb.read_file("/data/out.tar.gz"))) as t:
+        modes = {m.name: m.mode for m in t.getmembers()}
+    assert modes["./sub/a.txt"] == 0o644 and modes["./sub"] == 0o755, modes
+    with zipfile.ZipFile(io.BytesIO(sb.read_file("/data/out.zip"))) as z:
+        assert stat.S_IMODE(z.getinfo("src/sub/a.txt").external_attr >> 16) == 0o644
