@@ -504,8 +504,11 @@ eryx_status eryx_config_set_snapshot_key(eryx_config *config, const void *key, s
  * it before every execution, a session on reset. The blob is read once,
  * here (it may be freed afterwards); its files replace the configured tree
  * (eryx_config_add_file still adds to it). Give the configuration the same
- * packages (in the same order) as the session that took it had. Errors as
- * for eryx_sandbox_restore; NULL blob clears the setting. */
+ * packages (in the same order) as the session that took it had. Code that
+ * every execution will run is best run a few times before the snapshot is
+ * taken: CPython specializes a function after about 8 calls, and the
+ * snapshot keeps it so. Errors as for eryx_sandbox_restore; NULL blob
+ * clears the setting. */
 eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size_t len,
                                      char *errbuf, size_t errlen);
 
