@@ -193,7 +193,6 @@ static bool call_run_python(struct mcp_server *s, const json_value *arguments,
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, s->session);
     eryx_status st = eryx_execute_ex(s->session, code, code_len, &options, &r);
-    trace_writer_sync();
     int sig = interrupt_watch_end(&watch);
     if (sig != 0) s->signal = sig;
     shell_callbacks_abandon(s->opts->callbacks);

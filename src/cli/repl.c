@@ -192,7 +192,6 @@ static int run_input(struct repl *r, const char *code, size_t len, bool *leave) 
     eryx_exec_options options = {.interactive = 1};
     eryx_result *result = NULL;
     eryx_status st = eryx_execute_ex(r->session, code, len, &options, &result);
-    trace_writer_sync();
     int sig = interrupt_watch_end(&watch);
     shell_callbacks_abandon(r->callbacks);
     if (sig != 0 && sig != SIGINT) {

@@ -78,14 +78,11 @@ int write_error_report(const eryx_result *result) {
 /* Prints the result as one JSON object and a newline, nothing else. Returns
  * `status`, or EC_FAILURE when that fails. */
 static int print_json(const eryx_result *result, struct trace_writer *trace, int status) {
-    struct buffer json = {0};
-    if (!trace_writer_result_json(trace, result, &json) || !buffer_puts(&json, "\n")) {
-        buffer_free(&json);
+    int err = trace_writer_print_result(trace, result, stdout);
+    if (err == ENOMEM) {
         fprintf(stderr, "eryx: out of memory\n");
         return EC_FAILURE;
     }
-    int err = write_stream(stdout, json.data, json.len);
-    buffer_free(&json);
     return check_write(err, "stdout", status);
 }
 
@@ -101,7 +98,6 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink,
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, sandbox);
     eryx_status st = eryx_execute(sandbox, code, len, &result);
-    trace_writer_sync();
     int sig = interrupt_watch_end(&watch);
     /* The execution is over: its callback commands must not outlive the
      * sandbox that their calls belong to. */

@@ -11,7 +11,6 @@
 
 #include "../host/json.h"
 #include "interrupt.h"
-#include "trace_writer.h"
 
 /* One parsed request line. */
 struct request {
@@ -106,7 +105,6 @@ static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, session);
     eryx_status st = eryx_execute(session, req->code, req->code_len, &result);
-    trace_writer_sync();
     *sig = interrupt_watch_end(&watch);
     /* Callback commands of this execution are no longer waited for. */
     shell_callbacks_abandon(callbacks);

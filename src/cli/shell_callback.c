@@ -28,7 +28,6 @@
 #include "../host/json.h"
 #include "io.h"
 #include "shell_process.h"
-#include "trace_writer.h"
 
 /* Bytes of a command's stderr kept for the error message. */
 #define MAX_STDERR (64u * 1024)
@@ -202,7 +201,6 @@ static void job_kill(struct job *j, enum job_end why) {
 static void shell_callback_invoke(void *userdata, eryx_call *call, const char *args_json) {
     struct shell_command *cmd = userdata;
     struct shell_callbacks *set = cmd->set;
-    trace_writer_sync(); /* the command may read the trace file */
     if (args_json == NULL) args_json = "{}";
     size_t args_len = strlen(args_json);
     if (args_len > SHELL_CALLBACK_MAX_HELD || !held_take(set, args_len + 1 + JOB_OVERHEAD)) {

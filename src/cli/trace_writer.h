@@ -2,16 +2,16 @@
  * trace_writer.h - where the CLI's trace events go: `--trace FILE`, JSON
  * Lines, one object per event and line (eryx_trace_event_format), and
  * `--profile` (profile.h). Events come a burst at a time
- * (eryx_config_set_trace_bursts); the lines of a burst are formatted and
- * written with one write on the writer's thread, and the CLI waits for them
- * (trace_writer_sync) before the output, callbacks and end of execution that
- * follow, so that a reader (`tail -f`, a pipe) sees them in order, as they
- * happen, at the tracer's speed.
+ * (eryx_config_set_trace_bursts); the lines of a burst are written with one
+ * write at its end, which comes before the output, callbacks and end of
+ * execution that follow, so that a reader (`tail -f`, a pipe) sees them in
+ * order, as they happen, at the tracer's speed.
  */
 #ifndef ERYX_CLI_TRACE_WRITER_H
 #define ERYX_CLI_TRACE_WRITER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "eryx.h"
 
@@ -36,24 +36,13 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out);
 
-struct buffer;
-
-/* The result as `eryx run --json` prints it, appended to `out`: with a
- * writer attached with `collect` and a file, the "trace" member is made of
- * the file's lines, so that each event is formatted once (at most
+/* Prints the result as `eryx run --json` does (one object and a newline)
+ * to `f`: with a writer attached by trace_output_attach with `collect` and
+ * a file, its "trace" member is made of the file's lines (at most
  * ERYX_TRACE_COLLECT_MAX events and ERYX_TRACE_COLLECT_BYTES bytes of text,
  * then "trace_truncated": true, as the library bounds its collection).
- * False when out of memory. `writer` may be NULL. */
-bool trace_writer_result_json(struct trace_writer *writer, const eryx_result *result,
-                              struct buffer *out);
-
-/* Waits until the trace file holds every event delivered so far. The
- * events of a burst are formatted and written on a thread of the writer, so
- * that the guest's thread only copies them; the CLI calls this before
- * anything a reader of the file may look at it after: the program's output,
- * a callback command, the answer or end of an execution. Does nothing
- * without a writer. */
-void trace_writer_sync(void);
+ * `writer` may be NULL. Returns 0 or an errno (ENOMEM). */
+int trace_writer_print_result(struct trace_writer *writer, const eryx_result *result, FILE *f);
 
 /* Writes what is buffered, closes the file (not stderr) and frees the
  * writer; NULL does nothing. Returns `status`, or EC_FAILURE when a write
