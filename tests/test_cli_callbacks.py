@@ -61,8 +61,7 @@ result = out
 
 @test
 def trace_file_complete_when_a_command_runs():
-    # A callback command sees every event before its call in the trace file,
-    # though bursts are written by the writer's thread.
+    # A callback command sees every event before its call in the trace file.
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "trace.jsonl")
         code = "for i in range(5000):\n    x = i\nresult = int(await peek())\n"

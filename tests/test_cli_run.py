@@ -297,10 +297,9 @@ def trace_with_json():
 
 @test
 def trace_before_the_output_that_follows():
-    # Bursts are written by the writer's thread; every event of the lines
-    # before an output must be in the stream before that output.
-    # Marks come often, so that many fall just after a full burst was handed
-    # over.
+    # Every event of the lines before an output is in the stream before that
+    # output (a burst is written at its end, which comes before the output).
+    # Marks come often, so that many fall just after a full burst.
     code = ("import sys\nfor i in range(20000):\n    x = i\n    if i % 100 == 99:\n"
             "        print('mark', i, file=sys.stderr, flush=True)\n")
     status, _, err = eryx("run", "--trace", "-", "-c", code)
