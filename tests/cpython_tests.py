@@ -32,6 +32,7 @@ import argparse
 import fnmatch
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -118,8 +119,16 @@ print(%r + json.dumps(summary), flush=True)
 """
 
 
+def default_sigint():
+    # A shell ignores SIGINT in what it starts in the background, and Python
+    # then leaves it ignored: test_asyncio.test_runners would wait forever
+    # for its KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(argv):
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=default_sigint,
                             env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
 
 
