@@ -293,7 +293,7 @@ $(B)/test/stdlib_blob.o: $(B)/test/stdlib.img
 	$(call embed_blob,stdlib)
 
 $(B)/test/eryx: $(CLI_SRCS) $(HOST_OBJS) $(B)/test/stdlib_blob.o $(B)/host/image_blob.o \
-		$(B)/host/build_id.o $(GEN_OBJS)
+		$(B)/host/build_id.o $(B)/cli/profile_assets.o $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ \
 	  $(filter-out src/host/json.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
 
@@ -327,7 +327,7 @@ TEST_PROGRAMS := $(B)/examples/host $(B)/tests/test_api $(B)/tests/test_callback
 	$(B)/tests/test_files $(B)/tests/test_tracing $(B)/tests/test_hardening $(B)/tests/test_call_handles \
 	$(B)/tests/test_reset $(B)/tests/snapshot_child $(B)/tests/unit_vfs $(B)/tests/unit_json $(B)/asan/test_api \
 	$(B)/asan/test_callbacks $(B)/asan/test_files $(B)/asan/test_tracing $(B)/asan/test_hardening \
-	$(B)/asan/test_call_handles $(B)/asan/test_reset $(FUZZ_BINS)
+	$(B)/asan/test_call_handles $(B)/asan/test_reset $(FUZZ_BINS) $(B)/test/eryx
 test-programs: $(TEST_PROGRAMS)
 
 $(B)/tests/%: tests/%.c tests/check.h tests/slow_callback.h $(B)/lib/liberyx.a

@@ -71,6 +71,16 @@ suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus
 suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "sqlite3 on a file across a session" /usr/bin/python3.11 tests/test_sqlite_session.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
+# A subset of CPython's own Lib/test that runs in a few minutes (make
+# test-cpython runs them all); known differences: tests/cpython_known.txt.
+suite "CPython's Lib/test, a subset, vs native python3.11" /usr/bin/python3.11 \
+    tests/cpython_tests.py --timeout 120 test_json test_re test_math test_zlib test_gzip \
+    test_tarfile test_sqlite3 test_zoneinfo test_csv test_tempfile test_shutil test_pathlib \
+    test_glob test_os test_io test_fileio test_struct test_base64 test_hashlib test_collections \
+    test_functools test_dataclasses test_typing test_enum test_inspect test_exceptions \
+    test_coroutines test_grammar test_builtin test_dict test_asyncio.test_locks \
+    test_asyncio.test_queues test_asyncio.test_taskgroups test_asyncio.test_timeouts \
+    test_asyncio.test_futures test_asyncio.test_base_events test_asyncio.test_runners
 suite "Python package (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/python
 suite "eryx mcp: raw protocol (pytest)" /usr/bin/python3.11 -m pytest -q -p no:cacheprovider tests/mcp
 suite "eryx mcp: the official MCP TypeScript SDK client" node tests/mcp/client_test.mjs
