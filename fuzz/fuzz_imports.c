@@ -6,7 +6,8 @@
  * a hostile guest would reach them.
  *
  * An input is a sequence of operations. Each starts with one byte: the
- * operation (low 3 bits), the rest its arguments, read as needed:
+ * operation (low 3 bits, or 4 for the code cache), the rest its
+ * arguments, read as needed:
  *   0 write      addr, len (byte), bytes: put bytes into guest memory
  *   1 report     record: the outcome record at addr
  *   2 start      name, nlen, args, alen, lineno: callback_start
@@ -15,6 +16,7 @@
  *   5 list       buf, cap: callback_list
  *   6 trace_flush ring address (a ring written by op 0 is taken at the next import)
  *   7 complete   a byte: complete, fail or complete again a kept call
+ *   8 code_get   buf, cap (when the low 4 bits are 8; 9: code_put buf, len)
  * An address is 4 bytes: when its top bit is clear it is an offset into a
  * scratch window of guest memory at 1 MiB (where seeds `write` bytes), else
  * it is taken as it is (anywhere, out of bounds included). Lengths are 4 bytes
@@ -109,6 +111,14 @@ static void run_ops(eryx_vm *vm, void *arg) {
     struct Z_eryx_instance_t *ctx = &vm->eryx_ctx;
     while (in->at < in->size) {
         uint8_t op = byte(in);
+        if ((op & 15) == 8 || (op & 15) == 9) {
+            uint32_t buf = address(in), len = length(in);
+            if ((op & 15) == 8)
+                Z_eryxZ_code_get(ctx, buf, len);
+            else
+                Z_eryxZ_code_put(ctx, buf, len);
+            continue;
+        }
         switch (op & 7) {
         case 0: {
             uint32_t addr = address(in), len = byte(in);
