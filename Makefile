@@ -274,9 +274,10 @@ $(B)/cli/profile_assets.o: $(PROFILE_ASSETS)
 	  ".incbin \"$(CURDIR)/src/cli/profile/report.$$ext\"" '.byte 0'; done >> $(B)/cli/profile_assets.S
 	$(HOST_CC) -c $(B)/cli/profile_assets.S -o $@
 
-# The CLI uses the public API only, plus the library's JSON reader compiled in.
-CLI_SRCS := $(wildcard src/cli/*.c) src/host/json.c
-$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h include/eryx.h $(B)/lib/liberyx.a \
+# The CLI uses the public API only, plus the library's JSON reader and buffer
+# code (UTF-8 checks) compiled in.
+CLI_SRCS := $(wildcard src/cli/*.c) src/host/json.c src/host/buf.c
+$(B)/bin/eryx: $(CLI_SRCS) $(wildcard src/cli/*.h) src/host/json.h src/host/buf.h include/eryx.h $(B)/lib/liberyx.a \
 	  $(B)/cli/profile_assets.o
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ $(CLI_SRCS) \
@@ -309,7 +310,7 @@ $(B)/test/stdlib_blob.o: $(B)/test/stdlib.img
 $(B)/test/eryx: $(CLI_SRCS) $(HOST_OBJS) $(B)/test/stdlib_blob.o $(B)/host/image_blob.o \
 		$(B)/host/build_id.o $(B)/cli/profile_assets.o $(GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ \
-	  $(filter-out src/host/json.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
+	  $(filter-out src/host/%.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
 
 test-cpython: deps
 	$(MAKE) all $(B)/test/eryx

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mcp.h"
 
 /* The guest's working directory, which relative paths start from. */
@@ -202,25 +203,11 @@ static int base64_decode(const char *text, size_t len, struct buffer *out) {
     return 0;
 }
 
-/* Whether s[0, len) is valid UTF-8: no overlong forms, no surrogates,
- * nothing above U+10FFFF (what json_quote would keep unchanged). */
+/* Whether s[0, len) is valid UTF-8 (what json_quote keeps unchanged). */
 static bool valid_utf8(const char *text, size_t len) {
     const unsigned char *s = (const unsigned char *)text;
-    for (size_t i = 0; i < len;) {
-        unsigned c = s[i];
-        size_t n = c < 0x80                 ? 1
-                   : c >= 0xC2 && c <= 0xDF ? 2
-                   : c >= 0xE0 && c <= 0xEF ? 3
-                   : c >= 0xF0 && c <= 0xF4 ? 4
-                                            : 0;
-        if (n == 0 || n > len - i) return false;
-        for (size_t k = 1; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-            (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-            return false;
-        i += n;
-    }
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = utf8_sequence(s + i, len - i)) == 0) return false;
     return true;
 }
 
