@@ -356,6 +356,11 @@ size_t eryx_trace_event_format(const eryx_trace_event *event, char *buf, size_t 
  * at most 4096 bytes, without "." or ".." components; repeated and
  * trailing slashes are ignored. */
 
+/* The default quotas of eryx_config_set_fs_limits. */
+#define ERYX_FS_DEFAULT_BYTES   (64ull << 20)
+#define ERYX_FS_DEFAULT_ENTRIES 10000u
+#define ERYX_FS_DEFAULT_FDS     1024u
+
 /* Quotas of the in-memory tree: bytes it holds (file data as really
  * stored: a sparse file costs what was written; names and link targets
  * count too; default 64 MiB), files, directories and links (default

@@ -97,6 +97,10 @@ int session_type_init(PyObject *module);
  * it is closed, BusyError when it is in use. */
 bool ready(SandboxObject *self);
 
+/* A whole non-negative number from the option `value` into *out: 0, or -1
+ * with TypeError (not an int) or ValueError (negative, too large). */
+int count_arg(const char *name, PyObject *value, unsigned long long *out);
+
 /* Raises for a status other than ERYX_OK (`what` says what failed);
  * returns NULL. */
 PyObject *status_error(eryx_status st, const char *what);

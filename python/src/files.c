@@ -97,38 +97,26 @@ int opt_packages(SandboxObject *self, const char *name, PyObject *value) {
     return rc;
 }
 
-/* A whole number of bytes (or a count) into *out; -1 with an error. */
-static int size_arg(const char *name, PyObject *value, uint64_t max, uint64_t *out) {
-    if (PyBool_Check(value) || !PyLong_Check(value)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", name,
-                     Py_TYPE(value)->tp_name);
-        return -1;
-    }
-    unsigned long long v = PyLong_AsUnsignedLongLong(value);
-    if ((v == (unsigned long long)-1 && PyErr_Occurred()) || v > max) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_ValueError, "%s out of range (0 to %llu): %R", name,
-                     (unsigned long long)max, value);
-        return -1;
-    }
-    *out = v;
+int opt_fs_limit(SandboxObject *self, const char *name, PyObject *value) {
+    unsigned long long bytes;
+    if (count_arg(name, value, &bytes) != 0) return -1;
+    self->fs_limits_set = true;
+    self->fs_bytes = bytes;
     return 0;
 }
 
-int opt_fs_limit(SandboxObject *self, const char *name, PyObject *value) {
-    self->fs_limits_set = true;
-    return size_arg(name, value, UINT64_MAX, &self->fs_bytes);
-}
-
 int opt_fs_max_files(SandboxObject *self, const char *name, PyObject *value) {
+    unsigned long long n;
+    if (count_arg(name, value, &n) != 0) return -1;
     self->fs_limits_set = true;
-    return size_arg(name, value, UINT64_MAX, &self->fs_entries);
+    self->fs_entries = n;
+    return 0;
 }
 
 int opt_fs_max_fds(SandboxObject *self, const char *name, PyObject *value) {
-    uint64_t n;
-    if (size_arg(name, value, 1024, &n) != 0) return -1;
-    if (n == 0) {
+    unsigned long long n;
+    if (count_arg(name, value, &n) != 0) return -1;
+    if (n == 0 || n > 1024) {
         PyErr_Format(PyExc_ValueError, "%s out of range (1 to 1024): %R", name, value);
         return -1;
     }
@@ -138,8 +126,8 @@ int opt_fs_max_fds(SandboxObject *self, const char *name, PyObject *value) {
 }
 
 int opt_volume_write_budget(SandboxObject *self, const char *name, PyObject *value) {
-    uint64_t bytes;
-    if (size_arg(name, value, UINT64_MAX, &bytes) != 0) return -1;
+    unsigned long long bytes;
+    if (count_arg(name, value, &bytes) != 0) return -1;
     return eryx_config_set_volume_write_budget(self->config, bytes) == ERYX_OK ? 0 : -1;
 }
 

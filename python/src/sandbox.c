@@ -82,8 +82,7 @@ static int seconds_arg(const char *name, PyObject *value, double *out) {
     return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
 }
 
-/* A whole non-negative number from `value` into *out; -1 with an error. */
-static int count_arg(const char *name, PyObject *value, unsigned long long *out) {
+int count_arg(const char *name, PyObject *value, unsigned long long *out) {
     if (PyBool_Check(value) || !PyLong_Check(value)) {
         PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", name,
                      Py_TYPE(value)->tp_name);
@@ -184,11 +183,14 @@ static int opt_on_stderr(SandboxObject *self, const char *name, PyObject *value)
     return eryx_config_set_output_handler(self->config, on_output, self) == ERYX_OK ? 0 : -1;
 }
 
-/* Installs the trace options as they stand: a handler per event or, in
- * step mode, one called before the guest goes on (eryx_config_set_trace_bursts
- * with ERYX_TRACE_STEP), and collection. */
+/* Installs the trace options, once every keyword is in (sandbox_init): a
+ * handler per event or, in step mode, one called before the guest goes on
+ * (eryx_config_set_trace_bursts with ERYX_TRACE_STEP), and collection. */
 static int apply_trace(SandboxObject *self) {
-    if (self->trace_step && self->trace_handler == NULL) return 0; /* until trace= comes */
+    if (self->trace_step && self->trace_handler == NULL) {
+        PyErr_SetString(PyExc_ValueError, "trace_step=True needs a trace handler: trace=function");
+        return -1;
+    }
     eryx_status st;
     if (self->trace_step) {
         unsigned flags = ERYX_TRACE_STEP | (self->trace_collect ? ERYX_TRACE_COLLECT : 0);
@@ -207,17 +209,17 @@ static int opt_trace(SandboxObject *self, const char *name, PyObject *value) {
     } else if (handler_arg(name, value, &self->trace_handler) != 0) {
         return -1;
     }
-    return apply_trace(self);
+    return 0;
 }
 
 /* trace_step=True: the trace handler sees each event before the guest goes
- * on (step-through); checked once every option is in (sandbox_init). */
+ * on (step-through). */
 static int opt_trace_step(SandboxObject *self, const char *name, PyObject *value) {
     int on = PyObject_IsTrue(value);
     if (on < 0) return -1;
     (void)name;
     self->trace_step = on;
-    return apply_trace(self);
+    return 0;
 }
 
 /* One keyword of the constructor. None for any of them means the default. */
@@ -294,18 +296,14 @@ static int sandbox_init(SandboxObject *self, PyObject *args, PyObject *kwargs) {
         return -1;
     }
     /* The library's defaults, for fs options given one at a time. */
-    self->fs_bytes = (uint64_t)64 << 20;
-    self->fs_entries = 10000;
-    self->fs_fds = 1024;
+    self->fs_bytes = ERYX_FS_DEFAULT_BYTES;
+    self->fs_entries = ERYX_FS_DEFAULT_ENTRIES;
+    self->fs_fds = ERYX_FS_DEFAULT_FDS;
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (kwargs != NULL && PyDict_Next(kwargs, &pos, &key, &value))
         if (apply_option(self, key, value) != 0) return -1;
-    if (self->trace_step && self->trace_handler == NULL) {
-        PyErr_SetString(PyExc_ValueError, "trace_step=True needs a trace handler: trace=function");
-        return -1;
-    }
-    if (files_options_finish(self) != 0) return -1;
+    if (apply_trace(self) != 0 || files_options_finish(self) != 0) return -1;
     return create(self);
 }
 

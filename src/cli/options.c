@@ -278,7 +278,8 @@ static enum parse_outcome opt_fs_limit(struct cli_options *opts, const char *nam
     int err = parse_count(value, &mib);
     if (err == 0 &&
         (mib == 0 || mib > UINT64_MAX / mib_bytes ||
-         eryx_config_set_fs_limits(opts->config, mib * mib_bytes, 10000, 1024) != ERYX_OK))
+         eryx_config_set_fs_limits(opts->config, mib * mib_bytes, ERYX_FS_DEFAULT_ENTRIES,
+                                   ERYX_FS_DEFAULT_FDS) != ERYX_OK))
         err = ERANGE;
     return err == 0 ? PARSE_RUN : bad_value(name, value, err, "a whole number of MiB");
 }

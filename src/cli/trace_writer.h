@@ -31,7 +31,7 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
  * executions (session, repl, mcp): with `collect`, the library collects
  * each execution's events into its result. trace_output_attach is for one
  * execution (run): with `collect` and a FILE the writer keeps the file's
- * lines for the result itself (trace_writer_result_json), so that no event
+ * lines for the result itself (trace_writer_print_result), so that no event
  * is formatted twice. */
 int trace_writer_attach(const char *path, eryx_config *config, bool collect,
                         struct trace_writer **out);

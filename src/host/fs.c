@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eryx.h"
 #include "volume.h"
 
 /* ---- errno ---- */
@@ -129,8 +130,8 @@ static const struct {
 
 int fs_config_init(fs_config *c, const eryx_vfs *vfs) {
     memset(c, 0, sizeof *c);
-    c->limits = (memfs_limits){.bytes = FS_DEFAULT_BYTES, .entries = FS_DEFAULT_NODES};
-    c->max_fds = FS_DEFAULT_FDS;
+    c->limits = (memfs_limits){.bytes = ERYX_FS_DEFAULT_BYTES, .entries = ERYX_FS_DEFAULT_ENTRIES};
+    c->max_fds = ERYX_FS_DEFAULT_FDS;
     c->tree = memfs_new(c->limits);
     if (!c->tree) return ENOMEM;
     memfs_node *root = memfs_root(c->tree), *node;

@@ -33,9 +33,6 @@
 #define FS_MOUNT_ZONEINFO 2     /* the time zone data at /usr/share/zoneinfo */
 #define FS_IMAGE_MOUNTS   3     /* mounts every namespace has; volumes and packages follow */
 #define FS_PACKAGES_DIR   "/packages"
-#define FS_DEFAULT_BYTES  (64ull << 20)
-#define FS_DEFAULT_NODES  10000u
-#define FS_DEFAULT_FDS    1024u
 
 typedef struct fs_ns fs_ns;
 typedef struct fs_mount fs_mount;
