@@ -7,6 +7,7 @@ the benchmark suite's (bench/suite.py), which this runs last.
 
 usage: python3.11 bench/run.py [--quick]
 """
+import json
 import os
 import re
 import shutil
@@ -142,12 +143,17 @@ def cli_paths(tmp, rounds):
         "--json --trace FILE": [ERYX, "run", "--json", "--trace", trace_file, fib],
         "--profile": [ERYX, "run", "--profile", os.path.join(tmp, "report.html"), fib],
         "no-op sys.settrace": [ERYX, "run", settrace],
+        "session, untraced": [ERYX, "session"],
+        "session --trace FILE": [ERYX, "session", "--trace", trace_file],
     }
+    # The sessions answer one request: fib(22), as the file.
+    request = (json.dumps({"id": 1, "code": FIB22}) + "\n").encode()
     samples = {name: [] for name in paths}
     for _ in range(rounds):
         for name, argv in paths.items():
             t = time.perf_counter()
-            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL,
+                           input=request if argv[1] == "session" else None)
             samples[name].append(time.perf_counter() - t)
     return {name: statistics.median(s) for name, s in samples.items()}
 
@@ -183,8 +189,11 @@ def trace_section():
     base, python_tracer = cli["untraced"], cli["no-op sys.settrace"]
     print("trace, fib(22) through the CLI (median wall time of the process; runs alternate):")
     for name, t in cli.items():
-        line = "  %-28s %8.1f ms  %5.2fx untraced" % (name, t * 1e3, t / base)
-        if name not in ("untraced", "no-op sys.settrace"):
+        own_base = cli["session, untraced"] if name.startswith("session") else base
+        line = "  %-28s %8.1f ms  %5.2fx untraced" % (name, t * 1e3, t / own_base)
+        if name.startswith("session"):
+            pass
+        elif name not in ("untraced", "no-op sys.settrace"):
             line += ", overhead %.1fx smaller than sys.settrace's" % (
                 (python_tracer - base) / max(t - base, 1e-9))
         print(line)

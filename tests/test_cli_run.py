@@ -7,6 +7,7 @@ Ends with the line "N passed, N failed".
 """
 import json
 import os
+import stat
 import select
 import subprocess
 import sys
@@ -293,6 +294,32 @@ def trace_with_json():
             in_file = sum(1 for _ in f)
     expect_eq((status, len(obj["trace"]), obj.get("trace_truncated")), (0, 10**6, True), "cut")
     expect_eq(in_file, 1200003, "events in the file")
+
+
+@test
+def trace_file_replaces_what_was_there():
+    # An existing, longer file is emptied first (its lines are written
+    # through a second descriptor of the same file, see trace_writer.c):
+    # afterwards it holds this run's events only, a hard link to it too,
+    # and its mode is kept. With --json the trace leads the result object.
+    with tempfile.TemporaryDirectory() as d:
+        path, link = os.path.join(d, "trace.jsonl"), os.path.join(d, "link.jsonl")
+        with open(path, "w") as f:
+            f.write("stale line\n" * 100000)
+        os.chmod(path, 0o600)
+        os.link(path, link)
+        status, out, _ = eryx("run", "--json", "--trace", path, "-c", TRACE_CODE)
+        with open(path) as f:
+            text = f.read()
+        with open(link) as f:
+            expect_eq(f.read(), text, "the hard link's content")
+        expect_eq(stat.S_IMODE(os.stat(path).st_mode), 0o600, "mode")
+    expect_eq(status, 0, "status")
+    expect("stale" not in text, text[:200])
+    obj = json.loads(out)
+    expect_eq(obj["trace"], trace_lines(text), "trace member vs file")
+    expect_eq(next(iter(obj)), "trace", "first member")
+    expect_eq(out.count("\n"), 1, "one line")
 
 
 @test

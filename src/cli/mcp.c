@@ -691,7 +691,7 @@ static char *callbacks_text(eryx_sandbox *session) {
 static int start_mcp(struct cli_options *opts) {
     struct trace_writer *trace = NULL;
     if (opts->trace_path != NULL) {
-        int status = trace_writer_attach(opts->trace_path, opts->config, false, &trace);
+        int status = trace_writer_attach(opts->trace_path, opts->config, &trace);
         if (status != 0) return status;
     }
     struct mcp_server s = {.opts = opts, .max_timeout = opts->timeout >= 0 ? opts->timeout : 30};

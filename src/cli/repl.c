@@ -288,7 +288,7 @@ static int repl_loop(struct repl *r) {
 static int start_repl(struct cli_options *opts) {
     struct trace_writer *trace = NULL;
     if (opts->trace_path != NULL) {
-        int status = trace_writer_attach(opts->trace_path, opts->config, false, &trace);
+        int status = trace_writer_attach(opts->trace_path, opts->config, &trace);
         if (status != 0) return status;
     }
     struct repl r = {.callbacks = opts->callbacks, .tty = isatty(STDIN_FILENO) == 1};

@@ -22,7 +22,8 @@
 
 /* The request loop: returns the exit status, and in *sig the signal that
  * cancelled an execution (the loop ends after its answer). */
-static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *sig) {
+static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks,
+                 struct trace_writer *trace, int *sig) {
     struct line_reader reader = {.fd = STDIN_FILENO, .wake_fd = -1};
     struct buffer out = {0};
     int status = EC_OK;
@@ -39,7 +40,7 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *
         if (got == LINE_OK && is_blank(line, len)) continue;
         out.len = 0;
         bool ok = got == LINE_TOO_LONG ? session_answer_too_long(&out)
-                                       : session_answer(session, callbacks, line, len, &out, sig);
+                                       : session_answer(session, callbacks, trace, line, len, &out, sig);
         if (!ok || !buffer_append(&out, "\n", 1)) {
             fprintf(stderr, "eryx: out of memory\n");
             status = EC_FAILURE;
@@ -62,9 +63,9 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks, int *
 static int start_session(struct cli_options *opts) {
     struct trace_writer *trace = NULL;
     /* Answers are `run --json` objects, so with --trace they hold the
-     * events under "trace" as well. */
+     * events under "trace" as well (written as they come, trace_writer.h). */
     if (opts->trace_path != NULL) {
-        int status = trace_writer_attach(opts->trace_path, opts->config, true, &trace);
+        int status = trace_output_attach(opts->trace_path, NULL, opts->config, true, &trace);
         if (status != 0) return status;
     }
     eryx_sandbox *session = start_sandbox(opts->config, 1);
@@ -74,7 +75,7 @@ static int start_session(struct cli_options *opts) {
     if (opts->callbacks != NULL && !interrupts_install(false)) {
         status = EC_FAILURE;
     } else {
-        status = serve(session, opts->callbacks, &sig);
+        status = serve(session, opts->callbacks, trace, &sig);
         if (opts->callbacks != NULL) interrupts_uninstall();
     }
     shell_callbacks_stop(opts->callbacks);

@@ -28,14 +28,20 @@ static bool answer_begin(struct buffer *out, const struct request *req) {
            buffer_puts(out, ", ");
 }
 
-/* The answer {"id": ..., "ok": false, "error": MESSAGE}. */
-static bool answer_error(struct buffer *out, const struct request *req, const char *message) {
+/* The answer {"id": ..., "ok": false, "error": MESSAGE}; `opened`: its
+ * beginning is out already (a trace went before, see do_code). */
+static bool answer_error_after(struct buffer *out, const struct request *req, const char *message,
+                               bool opened) {
     char *quoted = json_quote(message, strlen(message), NULL);
-    bool ok = quoted != NULL && answer_begin(out, req) &&
+    bool ok = quoted != NULL && (opened || answer_begin(out, req)) &&
               buffer_puts(out, "\"ok\": false, \"error\": ") && buffer_puts(out, quoted) &&
               buffer_puts(out, "}");
     free(quoted);
     return ok;
+}
+
+static bool answer_error(struct buffer *out, const struct request *req, const char *message) {
+    return answer_error_after(out, req, message, false);
 }
 
 /* The answer {"id": ..., "ok": true}. */
@@ -96,11 +102,25 @@ static const char *check_request(struct request *req, char *msg, size_t msglen) 
     return NULL;
 }
 
+/* With --trace, the answer's beginning and its "trace" member go to stdout
+ * during the execution (trace_writer.h): this opens the object for it.
+ * False when out of memory. */
+static bool begin_traced_answer(struct trace_writer *trace, const struct request *req) {
+    struct buffer opening = {0};
+    bool ok = answer_begin(&opening, req) && buffer_append(&opening, "", 1) &&
+              trace_writer_begin(trace, opening.data) == 0;
+    buffer_free(&opening);
+    return ok;
+}
+
 /* Runs a code request; the answer is the result object with the id
- * spliced in as its first member. *sig gets the signal that cancelled the
- * execution (0 if none). */
+ * spliced in as its first member (and "trace" second, with --trace).
+ * *sig gets the signal that cancelled the execution (0 if none). */
 static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
-                    const struct request *req, struct buffer *out, int *sig) {
+                    struct trace_writer *trace, const struct request *req, struct buffer *out,
+                    int *sig) {
+    bool traced = trace_writer_collects(trace);
+    if (traced && !begin_traced_answer(trace, req)) return false;
     eryx_result *result = NULL;
     struct interrupt_watch watch;
     interrupt_watch_begin(&watch, session);
@@ -108,27 +128,37 @@ static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
     *sig = interrupt_watch_end(&watch);
     /* Callback commands of this execution are no longer waited for. */
     shell_callbacks_abandon(callbacks);
+    /* A write error on stdout shows again when the answer is written. */
+    if (traced && trace_writer_end(trace, out) == ENOMEM) {
+        eryx_result_free(result);
+        return false;
+    }
     if (st != ERYX_OK) {
         char msg[256];
         snprintf(msg, sizeof msg, "cannot run the code: %s", eryx_status_string(st));
-        return answer_error(out, req, msg);
+        return answer_error_after(out, req, msg, traced);
     }
     char *json = eryx_result_to_json(result);
     eryx_result_free(result);
-    if (json == NULL) return answer_error(out, req, "out of memory");
+    if (json == NULL) return answer_error_after(out, req, "out of memory", traced);
     /* {"stdout": ...} becomes {"id": ID, "stdout": ...}. */
     const char *rest = strchr(json, '{');
     bool ok;
     if (rest == NULL) {
-        ok = answer_error(out, req, "the result is not a JSON object");
+        ok = answer_error_after(out, req, "the result is not a JSON object", traced);
     } else {
         rest++;
         while (*rest == ' ')
             rest++;
-        ok = *rest == '}'
-                 ? buffer_puts(out, "{\"id\": ") &&
-                       buffer_puts(out, req->id != NULL ? req->id : "null") && buffer_puts(out, "}")
-                 : answer_begin(out, req) && buffer_puts(out, rest);
+        if (traced && *rest == '}') {
+            out->len -= 2; /* the ", " after the trace */
+            ok = buffer_puts(out, "}");
+        } else if (*rest == '}') {
+            ok = buffer_puts(out, "{\"id\": ") &&
+                 buffer_puts(out, req->id != NULL ? req->id : "null") && buffer_puts(out, "}");
+        } else {
+            ok = (traced || answer_begin(out, req)) && buffer_puts(out, rest);
+        }
     }
     eryx_free(json);
     return ok;
@@ -190,7 +220,8 @@ static bool do_restore(eryx_sandbox *session, const struct request *req, struct 
     return answer_ok(out, req);
 }
 
-bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks, const char *line,
+bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks,
+                    struct trace_writer *trace, const char *line,
                     size_t len, struct buffer *out, int *sig) {
     struct request req = {0};
     char msg[512];
@@ -212,7 +243,7 @@ bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks, co
         } else if (problem != NULL) {
             ok = answer_error(out, &req, problem);
         } else if (req.code != NULL) {
-            ok = do_code(session, callbacks, &req, out, sig);
+            ok = do_code(session, callbacks, trace, &req, out, sig);
         } else if (strcmp(req.op, "reset") == 0) {
             eryx_status st = eryx_sandbox_reset(session);
             ok = st == ERYX_OK ? answer_ok(out, &req)

@@ -32,15 +32,19 @@
 #include "eryx.h"
 #include "io.h"
 #include "shell_callback.h"
+#include "trace_writer.h"
 
 /* Carries out the request in `len` bytes of `line` (one line without its
  * newline, any bytes) on `session` and appends its answer, one JSON object
  * without a newline, to `out`. After a code request the commands of
- * `callbacks` (NULL: none) still running are abandoned. *sig gets the signal
+ * `callbacks` (NULL: none) still running are abandoned. With `trace` (NULL:
+ * none) collecting, a code request's answer begins on stdout during the
+ * execution, with its "trace", and `out` gets the rest. *sig gets the signal
  * that cancelled an execution (0 if none). Returns false only when out of
  * memory. */
-bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks, const char *line,
-                    size_t len, struct buffer *out, int *sig);
+bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks,
+                    struct trace_writer *trace, const char *line, size_t len, struct buffer *out,
+                    int *sig);
 
 /* Appends the answer to a line longer than CLI_MAX_INPUT, which was not
  * kept. Returns false when out of memory. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -26,13 +27,18 @@ struct trace_writer {
     char *buf;  /* WRITE_BUFFER bytes, len of them filled */
     size_t len;
     struct profile *profile;
-    /* run --json --trace: the lines also go into `collected`, joined by
-     * ", ", for the result's "trace" (the library does not collect, so each
-     * event is formatted once); at most ERYX_TRACE_COLLECT_MAX events and
-     * ERYX_TRACE_COLLECT_BYTES bytes, then `truncated`. */
-    bool collect, truncated;
-    struct buffer collected;
-    size_t ncollected;
+    /* run --json --trace: the lines also go to our stdout as the result's
+     * "trace", its first member, joined by ", " in `json` (WRITE_BUFFER
+     * bytes, json_len filled), as they are written to the file: each event
+     * is formatted once and none is held to the end (the library does not
+     * collect). At most ERYX_TRACE_COLLECT_MAX events and
+     * ERYX_TRACE_COLLECT_BYTES bytes, as the library's bound, then
+     * `truncated`. `json_started`: the object is open on stdout. */
+    bool collect, truncated, json_started;
+    char *opening; /* what opens the object before "trace" (trace_writer_begin), NULL: "{" */
+    char *json;
+    size_t json_len, ncollected, collected_bytes;
+    int json_err; /* first error writing stdout */
 };
 
 static void write_out(struct trace_writer *w) {
@@ -51,16 +57,43 @@ static void write_out(struct trace_writer *w) {
     }
 }
 
-/* Keeps a line for the result's "trace", within the bounds. */
+/* Writes what `json` holds to stdout. */
+static void json_out(struct trace_writer *w) {
+    if (w->json_err == 0) w->json_err = write_stream(stdout, w->json, w->json_len);
+    w->json_len = 0;
+}
+
+/* Appends to `json`, writing it out first when `len` does not fit (a line
+ * never does not fit an empty one: ERYX_TRACE_JSON_MAX is far below). */
+static void json_put(struct trace_writer *w, const char *s, size_t len) {
+    if (len > WRITE_BUFFER - w->json_len) json_out(w);
+    if (len > WRITE_BUFFER) return;
+    memcpy(w->json + w->json_len, s, len);
+    w->json_len += len;
+}
+
+/* Opens the object and its "trace" member on stdout. */
+static void json_start(struct trace_writer *w) {
+    static const char member[] = "\"trace\": [";
+    const char *opening = w->opening != NULL ? w->opening : "{";
+    json_put(w, opening, strlen(opening));
+    json_put(w, member, sizeof member - 1);
+    w->json_started = true;
+}
+
+/* Sends a line to stdout for the result's "trace", within the bounds. */
 static void collect_line(struct trace_writer *w, const char *line, size_t len) {
     if (w->truncated) return;
     size_t sep = w->ncollected > 0 ? 2 : 0;
     if (w->ncollected >= ERYX_TRACE_COLLECT_MAX ||
-        len + sep > ERYX_TRACE_COLLECT_BYTES - w->collected.len ||
-        !buffer_append(&w->collected, ", ", sep) || !buffer_append(&w->collected, line, len)) {
+        len + sep > ERYX_TRACE_COLLECT_BYTES - w->collected_bytes) {
         w->truncated = true;
         return;
     }
+    if (!w->json_started) json_start(w);
+    json_put(w, ", ", sep);
+    json_put(w, line, len);
+    w->collected_bytes += sep + len;
     w->ncollected++;
 }
 
@@ -89,9 +122,28 @@ static eryx_trace_action on_burst(void *userdata, const eryx_trace_event *events
     if (w->fd >= 0 && (w->err == 0 || w->collect)) {
         write_lines(w, events, count);
         write_out(w);
+        if (w->json_len > 0) json_out(w);
     }
     if (w->profile) profile_add(w->profile, events, count);
     return ERYX_TRACE_CONTINUE;
+}
+
+/* ext4 (its default auto_da_alloc) starts writing a file back to disk when
+ * the descriptor that truncated it to 0 is closed: for a trace of 10 MB,
+ * 4 ms at our exit, and the next run's O_TRUNC of the file waits for that
+ * write-back, up to 8 ms more. So the truncating descriptor is closed at
+ * once, while there is nothing to write back, and the lines go to the same
+ * file (reopened through /proc, not by name) by a second one. Anything but
+ * a regular file, or no /proc: the first one stays. */
+static void write_through_second_descriptor(struct trace_writer *w) {
+    struct stat st;
+    char self[64];
+    if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    snprintf(self, sizeof self, "/proc/self/fd/%d", w->fd);
+    int fd = open(self, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    close(w->fd);
+    w->fd = fd;
 }
 
 /* Opens `path` for the writer; 0 or an errno. */
@@ -108,20 +160,22 @@ static int open_file(struct trace_writer *w, const char *path) {
     w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (w->fd < 0) return errno;
     w->owned = true;
+    write_through_second_descriptor(w);
     return 0;
 }
 
-/* Both attach functions: the result's trace collected by the library, or
- * for one execution (`by_writer`) from the writer's own lines. */
+/* Both attach functions. */
 static int attach(const char *path, struct profile *profile, eryx_config *config, bool collect,
-                  bool by_writer, struct trace_writer **out) {
+                  struct trace_writer **out) {
     *out = NULL;
     struct trace_writer *w = calloc(1, sizeof *w);
     int err = w == NULL ? ENOMEM : 0;
     if (w != NULL) {
         w->fd = -1;
         w->profile = profile;
+        w->collect = collect && path != NULL;
         if (path != NULL && (w->buf = malloc(WRITE_BUFFER)) == NULL) err = ENOMEM;
+        if (err == 0 && w->collect && (w->json = malloc(WRITE_BUFFER)) == NULL) err = ENOMEM;
         if (err == 0 && path != NULL) err = open_file(w, path);
     }
     if (err != 0) {
@@ -130,9 +184,7 @@ static int attach(const char *path, struct profile *profile, eryx_config *config
         trace_writer_close(w, EC_OK);
         return EC_USAGE;
     }
-    w->collect = collect && by_writer && path != NULL;
-    unsigned flags = collect && !w->collect ? ERYX_TRACE_COLLECT : 0;
-    if (eryx_config_set_trace_bursts(config, on_burst, w, flags) != ERYX_OK) {
+    if (eryx_config_set_trace_bursts(config, on_burst, w, 0) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up tracing\n");
         trace_writer_close(w, EC_OK);
         return EC_FAILURE;
@@ -143,33 +195,53 @@ static int attach(const char *path, struct profile *profile, eryx_config *config
 
 int trace_output_attach(const char *path, struct profile *profile, eryx_config *config,
                         bool collect, struct trace_writer **out) {
-    return attach(path, profile, config, collect, true, out);
+    return attach(path, profile, config, collect, out);
 }
 
-int trace_writer_attach(const char *path, eryx_config *config, bool collect,
-                        struct trace_writer **out) {
-    return attach(path, NULL, config, collect, false, out);
+int trace_writer_attach(const char *path, eryx_config *config, struct trace_writer **out) {
+    return attach(path, NULL, config, false, out);
+}
+
+bool trace_writer_collects(const struct trace_writer *w) {
+    return w != NULL && w->collect;
+}
+
+int trace_writer_begin(struct trace_writer *w, const char *opening) {
+    free(w->opening);
+    w->opening = opening != NULL ? strdup(opening) : NULL;
+    w->truncated = w->json_started = false;
+    w->ncollected = w->collected_bytes = 0;
+    return opening != NULL && w->opening == NULL ? ENOMEM : 0;
+}
+
+int trace_writer_end(struct trace_writer *w, struct buffer *out) {
+    static const char end[] = "], ", cut[] = "\"trace_truncated\": true, ";
+    if (!w->json_started) json_start(w);
+    w->json_started = false;
+    json_out(w);
+    if (!buffer_append(out, end, sizeof end - 1) ||
+        (w->truncated && !buffer_append(out, cut, sizeof cut - 1)))
+        return ENOMEM;
+    return w->json_err;
 }
 
 int trace_writer_print_result(struct trace_writer *w, const eryx_result *result, FILE *f) {
     char *json = eryx_result_to_json(result);
     size_t len = json != NULL ? strlen(json) : 0;
-    if (len == 0) return ENOMEM;
-    int err;
-    if (w != NULL && w->collect) {
-        /* The trace goes where the library puts a collected one: last. The
-         * lines are written from where they are, not copied once more. */
-        static const char open[] = ", \"trace\": [", cut[] = ", \"trace_truncated\": true}\n";
-        err = write_stream(f, json, len - 1);
-        if (err == 0) err = write_stream(f, open, sizeof open - 1);
-        if (err == 0) err = write_stream(f, w->collected.data, w->collected.len);
-        if (err == 0) err = write_stream(f, "]", 1);
-        if (err == 0)
-            err = w->truncated ? write_stream(f, cut, sizeof cut - 1) : write_stream(f, "}\n", 2);
-    } else {
-        err = write_stream(f, json, len);
-        if (err == 0) err = write_stream(f, "\n", 1);
+    struct buffer out = {0};
+    int err = len < 2 ? ENOMEM : 0;
+    const char *members = json;
+    if (err == 0 && trace_writer_collects(w)) {
+        /* The trace went out first, as it came: the result's other members
+         * follow it (the library's object without its "{"). */
+        err = trace_writer_end(w, &out);
+        members = json + 1;
+        len--;
     }
+    if (err == 0 && out.len > 0) err = write_stream(f, out.data, out.len);
+    if (err == 0) err = write_stream(f, members, len);
+    if (err == 0) err = write_stream(f, "\n", 1);
+    buffer_free(&out);
     eryx_free(json);
     return err;
 }
@@ -180,7 +252,12 @@ int trace_writer_close(struct trace_writer *w, int status) {
     int err = w->err;
     if (w->owned && close(w->fd) != 0 && err == 0) err = errno;
     status = check_write(err, w->name != NULL ? w->name : "trace file", status);
-    buffer_free(&w->collected);
+    if (w->json_started) { /* no result after it (the run failed): the object ends */
+        json_put(w, "]}\n", 3);
+        json_out(w);
+    }
+    free(w->json);
+    free(w->opening);
     free(w->name);
     free(w->buf);
     free(w);
