@@ -39,8 +39,9 @@ static int serve(eryx_sandbox *session, struct shell_callbacks *callbacks,
         }
         if (got == LINE_OK && is_blank(line, len)) continue;
         out.len = 0;
-        bool ok = got == LINE_TOO_LONG ? session_answer_too_long(&out)
-                                       : session_answer(session, callbacks, trace, line, len, &out, sig);
+        bool ok = got == LINE_TOO_LONG
+                      ? session_answer_too_long(&out)
+                      : session_answer(session, callbacks, trace, line, len, &out, sig);
         if (!ok || !buffer_append(&out, "\n", 1)) {
             fprintf(stderr, "eryx: out of memory\n");
             status = EC_FAILURE;

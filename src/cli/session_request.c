@@ -221,8 +221,8 @@ static bool do_restore(eryx_sandbox *session, const struct request *req, struct 
 }
 
 bool session_answer(eryx_sandbox *session, struct shell_callbacks *callbacks,
-                    struct trace_writer *trace, const char *line,
-                    size_t len, struct buffer *out, int *sig) {
+                    struct trace_writer *trace, const char *line, size_t len, struct buffer *out,
+                    int *sig) {
     struct request req = {0};
     char msg[512];
     *sig = 0;

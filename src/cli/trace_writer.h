@@ -60,8 +60,8 @@ int trace_writer_print_result(struct trace_writer *writer, const eryx_result *re
 
 /* Writes what is buffered, closes the file (not stderr) and frees the
  * writer; NULL does nothing. A "trace" begun on stdout without its result
- * (the execution failed) is closed into an object of its own. Returns `status`, or EC_FAILURE when a write
- * or the close failed other than with EPIPE (reported on stderr). */
+ * (the execution failed) is closed into an object of its own. Returns `status`, or EC_FAILURE when
+ * a write or the close failed other than with EPIPE (reported on stderr). */
 int trace_writer_close(struct trace_writer *writer, int status);
 
 #endif
