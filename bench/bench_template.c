@@ -1,7 +1,8 @@
 /*
  * bench_template.c - a snapshot as the starting point of stateless
  * sandboxes: a session imports jinja2 and yaml (Debian's, mounted with
- * eryx_config_add_package) and compiles a template; its snapshot becomes the
+ * eryx_config_add_package), compiles a template and renders it as the
+ * requests will, 10 times; its snapshot becomes the
  * config's template. Prints one line per measurement: NAME MEDIAN_US MIN_US:
  * loading the snapshot, creating a sandbox from it, `pass` in such a
  * sandbox, one request (an execution that renders the template, in a
@@ -55,6 +56,11 @@ int main(int argc, char **argv) {
     eryx_sandbox *session;
     if (eryx_session_new(config, &session, err, sizeof err) != ERYX_OK) fail("session", err);
     run(session, setup);
+    /* As the README advises: the setup runs what the requests will, often
+     * enough that CPython specializes it, so that every request starts from
+     * the specialized code (58 µs a request without this, 44 with). */
+    for (int i = 0; i < 10; i++)
+        run(session, request);
     void *blob;
     size_t len;
     if (eryx_sandbox_snapshot(session, &blob, &len) != ERYX_OK) fail("snapshot", "status");

@@ -443,6 +443,42 @@ static void test_format_into_a_buffer(void) {
     eryx_free(json);
 }
 
+/* The common events (line, call, return) take a path of their own when the
+ * buffer has room for any of them (512 bytes); below that, the general one.
+ * Both must give the same text, at the edges too. */
+static void test_format_paths_agree(void) {
+    static const char *const names[] = {NULL,        "",     "f",           "<module>", "a\"b",
+                                        "tab\there", "\x7f", "caf\xC3\xA9", "\xff",     "x"};
+    static const double times[] = {0,  0.0004, 0.0005, 1,        12.3456, 999.9995, 4294967296.5,
+                                   -1, 1e15,   1e300,  0.0 / 0.0};
+    static const int lines[] = {0, 1, 9, 10, 99, 100, 12345, 2147483647, -1, -2147483647 - 1};
+    char long_name[300];
+    memset(long_name, 'n', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    int checked = 0;
+    for (int kind = ERYX_TRACE_LINE; kind <= ERYX_TRACE_EXCEPTION; kind++)
+        for (size_t n = 0; n <= sizeof names / sizeof *names; n++)
+            for (size_t t = 0; t < sizeof times / sizeof *times; t++)
+                for (size_t l = 0; l < sizeof lines / sizeof *lines; l++)
+                    for (uint32_t task = 0; task < 3; task += 2) {
+                        eryx_trace_event e = {
+                            .kind = (eryx_trace_kind)kind,
+                            .lineno = lines[l],
+                            .function = n < sizeof names / sizeof *names ? names[n] : long_name,
+                            .exc_type = "E",
+                            .exc_message = "m",
+                            .t_us = times[t],
+                            .task = task};
+                        char fast[4096], general[511];
+                        size_t a = eryx_trace_event_format(&e, fast, sizeof fast);
+                        size_t b = eryx_trace_event_format(&e, general, sizeof general);
+                        CHECK(a == b);
+                        if (a < sizeof general) CHECK_STR(fast, general);
+                        checked++;
+                    }
+    CHECK(checked == 4 * 11 * 11 * 10 * 2);
+}
+
 /* ---- bounds: issue 9, item 4 ---- */
 
 static size_t max_rss_kib(void) {
@@ -536,6 +572,7 @@ int main(int argc, char **argv) {
         {"step_pause_does_not_use_the_timeout", test_step_pause_does_not_use_the_timeout},
         {"step_stop_before_a_callback", test_step_stop_before_a_callback},
         {"format_into_a_buffer", test_format_into_a_buffer},
+        {"format_paths_agree", test_format_paths_agree},
         {"long_strings_are_cut", test_long_strings_are_cut},
         {"collection_byte_budget", test_collection_byte_budget},
     };

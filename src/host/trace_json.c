@@ -100,16 +100,23 @@ static const char escapes[128][8] = {
     ['"'] = "\\\"",     ['\\'] = "\\\\",    [0x7F] = "\\u007f",
 };
 
+INLINE bool plain_json_char(unsigned char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 /* s as a JSON string literal; invalid UTF-8 becomes U+FFFD (as
- * buf_json_string does). NULL: "". */
+ * buf_json_string does). NULL: "". Unchecked, the bytes are copied as they
+ * are scanned (names are short: a memcpy call per run costs more); checked,
+ * runs of plain bytes go out with put, which cuts them at cap. */
 INLINE void put_string(writer *w, bool checked, const char *s) {
     if (!s) s = "";
     const unsigned char *u = (const unsigned char *)s;
     PUT_LITERAL(w, checked, "\"");
-    size_t run = 0, i = 0; /* u[run..i) goes out as it is */
+    size_t run = 0, i = 0; /* checked: u[run..i) goes out as it is */
     for (;;) {
         unsigned char c = u[i];
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+        if (plain_json_char(c)) {
+            if (!checked) w->out[w->len++] = (char)c;
             i++;
             continue;
         }
@@ -125,14 +132,15 @@ INLINE void put_string(writer *w, bool checked, const char *s) {
                 n = 1;
             }
         }
-        if (esc) {
-            put(w, checked, s + run, i - run);
+        if (checked && esc) put(w, checked, s + run, i - run);
+        if (esc)
             put(w, checked, esc, strlen(esc));
-            run = i + n;
-        }
+        else if (!checked)
+            put(w, checked, s + i, n);
+        if (esc || !checked) run = i + n;
         i += n;
     }
-    put(w, checked, s + run, i - run);
+    if (checked) put(w, checked, s + run, i - run);
     PUT_LITERAL(w, checked, "\"");
 }
 
@@ -221,8 +229,79 @@ static void put_event_checked(writer *w, const eryx_trace_event *e) {
     put_event(w, true, e);
 }
 
+/* The digits of v (< 10^20) ending at `end`, written backwards two at a
+ * time; returns where they start. */
+INLINE char *digits_before(char *end, uint64_t v) {
+    while (v >= 100) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
+/* v in decimal at p; returns the end. */
+INLINE char *uint_at(char *p, uint64_t v) {
+    char *end = p + decimal_digits(v);
+    digits_before(end, v);
+    return end;
+}
+
+/* The events of a running program, nearly all of them: line, call and
+ * return of a function with a plain ASCII name, outside tasks or in one,
+ * with the room known to be there: the same text as put_event, with a
+ * cursor instead of the writer. NULL: not such an event (what was written
+ * is to be overwritten). */
+static char *put_common_event(char *p, const eryx_trace_event *e) {
+    unsigned kind = (unsigned)e->kind;
+    if (kind > ERYX_TRACE_RETURN || e->lineno < 0) return NULL;
+    const char *name = e->function;
+    char *start = p;
+    memcpy(p, openings[kind].text, sizeof openings[kind].text);
+    p = uint_at(p + openings[kind].len, (uint64_t)e->lineno);
+    if (kind != ERYX_TRACE_LINE) {
+        static const char function[] = ",\"function\":\"";
+        memcpy(p, function, sizeof function - 1);
+        p += sizeof function - 1;
+        for (const unsigned char *u = (const unsigned char *)(name ? name : ""); *u; u++) {
+            if (!plain_json_char(*u) || p - start > 200) return NULL;
+            *p++ = (char)*u;
+        }
+        *p++ = '"';
+    }
+    if (e->task) {
+        memcpy(p, ",\"task\":", 8);
+        p = uint_at(p + 8, e->task);
+    }
+    memcpy(p, ",\"t_us\":", 8);
+    p += 8;
+    double v = e->t_us;
+    uint64_t thousandths = v > 0 && v < 1e15 ? (uint64_t)(int64_t)(v * 1000 + 0.5) : 0;
+    unsigned frac = (unsigned)(thousandths % 1000);
+    p = uint_at(p, thousandths / 1000);
+    p[0] = '.';
+    p[1] = (char)('0' + frac / 100);
+    memcpy(p + 2, digit_pairs + 2 * (frac % 100), 2);
+    p[4] = '}';
+    return p + 5;
+}
+
 static void put_event_unchecked(writer *w, const eryx_trace_event *e) {
     put_event(w, false, e);
+}
+
+/* A short string's length, inline: the names in events are a few bytes. */
+INLINE size_t short_strlen(const char *s) {
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
 }
 
 /* Bytes that are enough for the event's JSON, scratch of put_uint
@@ -231,7 +310,7 @@ static size_t room_for(const eryx_trace_event *e) {
     size_t room = 256;
     const char *strings[] = {e->function, e->exc_type, e->exc_message, e->name, e->error};
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-        if (strings[i]) room += 6 * strlen(strings[i]);
+        if (strings[i]) room += 6 * short_strlen(strings[i]);
     return e->args_json ? room + strlen(e->args_json) : room;
 }
 
@@ -239,6 +318,14 @@ size_t eryx_trace_event_format(const eryx_trace_event *event, char *buf, size_t 
     if (!event) {
         if (buf && cap) buf[0] = '\0';
         return 0;
+    }
+    /* Room for any common event: its fixed parts and a name of 200 bytes. */
+    if (buf && cap >= 512) {
+        char *end = put_common_event(buf, event);
+        if (end) {
+            *end = '\0';
+            return (size_t)(end - buf);
+        }
     }
     writer w = {.out = buf, .cap = buf ? cap : 0};
     if (w.cap > 256 && w.cap >= room_for(event))
