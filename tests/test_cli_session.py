@@ -184,6 +184,34 @@ def session_limits_and_trace():
 
 
 @test
+def session_trace_answers():
+    # With --trace each code answer is one line: id first, then "trace"
+    # (written as the events came), equal to that execution's lines of the
+    # file; other answers carry no trace; an execution with no event of its
+    # own still has an empty one.
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "t.jsonl")
+        status, raw, answers, _ = session([
+            {"id": [1, {"a": "}"}], "code": "def f(v):\n    return v\nresult = f(2)"},
+            {"id": 2, "op": "reset"},
+            "not json",
+            {"id": 4, "code": "for i in range(3000):\n    pass"},
+            {"id": 5, "code": ""},
+        ], "--trace", path)
+        with open(path) as f:
+            events = trace_lines(f.read())
+    expect_eq((status, len(raw)), (0, 5), "status, one line per answer")
+    expect_eq([a.get("id") for a in answers], [[1, {"a": "}"}], 2, None, 4, 5], "ids")
+    for i in (0, 3, 4):
+        expect_eq(list(answers[i])[:2], ["id", "trace"], "members of answer %d" % i)
+    expect_eq(answers[0]["result"], 2, "result")
+    expect("trace" not in answers[1] and "trace" not in answers[2], raw[1:3])
+    traced = [e for a in answers for e in a.get("trace", [])]
+    expect_eq(traced, events, "the answers' traces are the file's events")
+    expect_eq(len(answers[3]["trace"]), 6003, "events of the loop")
+
+
+@test
 def session_callbacks():
     code = "import asyncio\nresult = await asyncio.gather(*[echo(i=i) for i in range(3)])"
     status, _, answers, _ = session([{"id": 1, "code": code}], "--callback", "echo=cat")
