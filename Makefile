@@ -195,9 +195,11 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
 
 # ---- 5. standard library image ----
+# Its files' time is the CPython release's (SOURCE_DATE_EPOCH overrides it).
 STDLIB_PACK = $(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ \
 	--extra _eryx_runtime.py=src/guest/eryx_runtime.py --tzdata /usr/share/zoneinfo \
-	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
+	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA) \
+	--date-of $$(ls $(B)/deps/python3.11_*.orig.tar.gz | head -n1)
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
 	$(STDLIB_PACK)
 

@@ -14,6 +14,12 @@ process of its own with a time limit (both sides at once), through unittest
 _testcapi, CPython's C test helpers, is not built for the guest; test_sqlite3
 imports two limits from it at the top of a file, which the sandbox's run
 supplies (INT_MAX, ULLONG_MAX: the same values on wasm32 as natively).
+Nor is _testinternalcapi, which test.support's has_no_debug_ranges() asks
+whether code objects carry column positions (-X no_debug_ranges), raising
+SkipTest without it: at the import of test_traceback, whose classes are
+decorated with requires_debug_ranges(), so the module would skip as a whole.
+The sandbox's run answers the same question from what the compiler does: a
+compiled expression's co_positions() have columns unless debug ranges are off.
 
 test_asyncio skips itself as a whole under WASI (its package needs sockets),
 so its modules that need neither sockets nor subprocesses run one by one as
@@ -84,6 +90,13 @@ if name == "test_sqlite3":  # it takes only two limits from _testcapi, not built
         import _testcapi
     except ImportError:
         sys.modules["_testcapi"] = types.SimpleNamespace(INT_MAX=2**31 - 1, ULLONG_MAX=2**64 - 1)
+try:
+    import _testinternalcapi
+except ImportError:  # not built for the guest: ask a code object instead (see the doc above)
+    def has_no_debug_ranges():
+        positions = compile("x", "<debug ranges>", "eval").co_positions()
+        return all(column is None for _, _, column, _ in positions)
+    support.has_no_debug_ranges = has_no_debug_ranges
 out = io.StringIO()
 results = []
 def run_suite(suite):
