@@ -195,9 +195,11 @@ $(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
 
 # ---- 5. standard library image ----
+# Its files' time is the CPython release's (SOURCE_DATE_EPOCH overrides it).
 STDLIB_PACK = $(PY) tools/pack_stdlib.py $(CPY_SRC)/Lib $@ \
 	--extra _eryx_runtime.py=src/guest/eryx_runtime.py --tzdata /usr/share/zoneinfo \
-	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA)
+	--extra $(notdir $(SYSCONFIGDATA))=$(SYSCONFIGDATA) \
+	--date-of $$(ls $(B)/deps/python3.11_*.orig.tar.gz | head -n1)
 $(B)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
 	$(STDLIB_PACK)
 
@@ -299,16 +301,69 @@ $(PY_PACKAGE): $(PY_PACKAGE_SRCS) include/eryx.h $(B)/lib/liberyx.a
 python: $(PY_PACKAGE)
 
 # ---- CPython's own tests (test-only; see tests/cpython_tests.py) ----
-# The CLI linked with an image that also holds Lib/test: never shipped.
-$(B)/test/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
+# build/test/eryx: the CLI with a test-only guest and standard library image,
+# never shipped. Its guest is the shipped one plus CPython's C test helpers
+# (_testcapi, _testinternalcapi: src/guest/test_modules.c), which most of
+# Lib/test imports somewhere; its image also holds Lib/test. It has its own
+# translation, compiled -O2 without PGO (about 1 minute on 2 cores: speed
+# matters less here than build time), its own pre-initialized image, and the
+# shipped host code.
+TB := $(B)/test
+TEST_GEN := $(TB)/gen
+TEST_GEN_SRCS := $(GEN_SRCS:$(GEN)/%=$(TEST_GEN)/%)
+TEST_GEN_OBJS := $(TEST_GEN_SRCS:.c=.o)
+TEST_MODULES := $(TB)/guest/_testcapimodule.o $(TB)/guest/_testinternalcapi.o
+
+# Compiled by CPython's own Makefile, with the flags of its built-in modules.
+$(TEST_MODULES): $(TB)/guest/%.o: $(CPY_LIBS)
+	@mkdir -p $(@D)
+	$(MAKE) -s -C $(CPY) EXTRA_CFLAGS=-Wno-error=int-conversion --eval \
+	  '$(CURDIR)/$@: $(CURDIR)/$(CPY_SRC)/Modules/$*.c ; $$(CC) $$(PY_BUILTIN_MODULE_CFLAGS) -c $$< -o $$@' \
+	  $(CURDIR)/$@
+
+$(TB)/guest/guest.wasm: $(GUEST_OBJS) $(B)/guest/test_modules.o $(TEST_MODULES) $(CPY_LIBS) \
+		$(WASI_LIB_STAMPS)
+	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
+	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
+	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
+	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
+
+# The host code is compiled against $(GEN)/guest.h: the test guest must have
+# the same interface (it has the same exports and imports), which cmp checks.
+$(TEST_GEN)/guest.c $(TEST_GEN)/guest.h &: $(TB)/guest/guest.wasm $(GEN)/guest.h
+	@mkdir -p $(TEST_GEN)
+	wasm2c $< -n guest -o $(TEST_GEN)/guest.c
+	cmp $(GEN)/guest.h $(TEST_GEN)/guest.h
+
+$(TEST_GEN_SRCS) $(TEST_GEN)/guest_impl.h &: $(TEST_GEN)/guest.c tools/split_wasm2c.py
+	$(PY) tools/split_wasm2c.py $(TEST_GEN)/guest.c $(TEST_GEN) $(GUEST_CHUNKS)
+	touch $(TEST_GEN_SRCS) $(TEST_GEN)/guest_impl.h
+
+$(TEST_GEN)/%.o: $(TEST_GEN)/%.c $(TEST_GEN)/guest_impl.h
+	$(HOST_CC) -O2 -fPIC -fvisibility=hidden -w -I$(TEST_GEN) -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 \
+	  -c $< -o $@
+
+$(TB)/stdlib.img: tools/pack_stdlib.py src/guest/eryx_runtime.py $(CPY_SRC)/.stamp $(SYSCONFIGDATA)
 	@mkdir -p $(@D)
 	$(STDLIB_PACK) --tests
 
-$(B)/test/stdlib_blob.o: $(B)/test/stdlib.img
-	$(call embed_blob,stdlib)
+$(TB)/%_blob.o: $(TB)/%.img
+	$(call embed_blob,$*)
 
-$(B)/test/eryx: $(CLI_SRCS) $(HOST_OBJS) $(B)/test/stdlib_blob.o $(B)/host/image_blob.o \
-		$(B)/host/build_id.o $(B)/cli/profile_assets.o $(GEN_OBJS)
+$(TB)/mkimage: tools/mkimage.c $(HOST_OBJS) $(TB)/stdlib_blob.o $(TEST_GEN_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIB_LDLIBS)
+
+$(TB)/image.img: $(TB)/mkimage
+	$< $@
+
+$(TB)/build_id.c: $(TB)/guest/guest.wasm $(TB)/stdlib.img $(TB)/image.img
+	printf 'const char build_identity[64] = "%s";\n' $$(cat $^ | sha256sum | cut -c1-64) > $@
+
+$(TB)/build_id.o: $(TB)/build_id.c
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(TB)/eryx: $(CLI_SRCS) $(HOST_OBJS) $(TB)/stdlib_blob.o $(TB)/image_blob.o $(TB)/build_id.o \
+		$(B)/cli/profile_assets.o $(TEST_GEN_OBJS)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iinclude -Isrc/host -o $@ \
 	  $(filter-out src/host/%.c,$(CLI_SRCS)) $(filter %.o,$^) $(LIB_LDLIBS)
 

@@ -11,9 +11,9 @@ process of its own with a time limit (both sides at once), through unittest
 (load_tests respected), and the table gives tests run / passed / failed
 (failures plus errors) / skipped for both.
 
-_testcapi, CPython's C test helpers, is not built for the guest; test_sqlite3
-imports two limits from it at the top of a file, which the sandbox's run
-supplies (INT_MAX, ULLONG_MAX: the same values on wasm32 as natively).
+The test guest (not the shipped one) also has CPython's C test helpers,
+_testcapi and _testinternalcapi, built from the same source
+(src/guest/test_modules.c), which much of Lib/test imports.
 
 test_asyncio skips itself as a whole under WASI (its package needs sockets),
 so its modules that need neither sockets nor subprocesses run one by one as
@@ -79,11 +79,6 @@ if name.startswith("test_asyncio."):  # the package, without its socket check
     package = types.ModuleType("test.test_asyncio")
     package.__path__ = [test.__path__[0] + "/test_asyncio"]
     sys.modules[package.__name__] = test.test_asyncio = package
-if name == "test_sqlite3":  # it takes only two limits from _testcapi, not built for the guest
-    try:
-        import _testcapi
-    except ImportError:
-        sys.modules["_testcapi"] = types.SimpleNamespace(INT_MAX=2**31 - 1, ULLONG_MAX=2**64 - 1)
 out = io.StringIO()
 results = []
 def run_suite(suite):

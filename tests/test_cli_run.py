@@ -11,6 +11,7 @@ import stat
 import select
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 
@@ -81,6 +82,48 @@ def sys_exit_status():
     expect_eq(status, 9, "--json status")
     expect_eq(obj["error"]["kind"], "exit", "kind")
     expect_eq(obj["error"]["exit_code"], 9, "exit_code")
+
+
+# ---- the standard library's files ----
+
+def release_time():
+    """The time tools/pack_stdlib.py gives the image (Makefile: --date-of the
+    CPython tarball, unless SOURCE_DATE_EPOCH was set for the build)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    deps = os.path.join(ROOT, "build", "deps")
+    tarball = [n for n in os.listdir(deps) if n.startswith("python3.11_")
+               and n.endswith(".orig.tar.gz")][0]
+    with tarfile.open(os.path.join(deps, tarball)) as tar:
+        return int(tar.next().mtime)
+
+
+@test
+def stdlib_files_have_the_release_time():
+    code = r"""
+import json, os, zipfile
+paths = [os.__file__, os.path.dirname(os.__file__), "/lib", zipfile.__file__,
+         "/lib/python3.11/__pycache__/os.cpython-311.pyc", "/usr/share/zoneinfo/UTC"]
+times = {(st.st_mtime_ns, st.st_atime_ns, st.st_ctime_ns) for st in map(os.stat, paths)}
+with open(os.__file__, "rb") as f:
+    times.add((os.fstat(f.fileno()).st_mtime_ns,) * 3)
+print(json.dumps(sorted(times)))
+with zipfile.ZipFile("/tmp/os.zip", "w") as z:
+    z.write(os.__file__, "os.py")
+with zipfile.ZipFile("/tmp/os.zip") as z:
+    same = z.read("os.py") == open(os.__file__, "rb").read()
+    print(json.dumps([z.getinfo("os.py").date_time, same]))
+"""
+    status, out, err = eryx("run", "-c", code)
+    expect_eq(status, 0, "status (stderr %r)" % err)
+    times, zipped = [json.loads(line) for line in out.splitlines()]
+    t = release_time()
+    expect(t > 946684800, "release time %d is after 2000-01-01" % t)
+    expect_eq(times, [[t * 10**9] * 3], "one time, the release's, for every file and directory")
+    # The guest's local time is UTC; a zip stores seconds halved.
+    when = list(time.gmtime(t)[:6])
+    when[5] -= when[5] % 2
+    expect_eq(zipped, [when, True], "zipfile.ZipFile.write of os.py")
 
 
 # ---- --json ----

@@ -46,6 +46,9 @@ static void wr32(uint8_t *p, uint32_t v) {
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The time make_image gives every node: 3.11.2's release, in nanoseconds. */
+#define TEST_MTIME 1675777920000000000LL
+
 /* The bytes an entry stores: deflated data for kind 3 (malloc'd). */
 static uint8_t *stored_bytes(const spec *s, size_t *len) {
     size_t n = s->data ? strlen(s->data) : 0;
@@ -72,6 +75,8 @@ static image make_image(const spec *s, size_t n) {
     memcpy(img.p, VFS_MAGIC, 8);
     wr32(img.p + 8, (uint32_t)n);
     wr32(img.p + 12, (uint32_t)paths);
+    wr32(img.p + 16, (uint32_t)TEST_MTIME);
+    wr32(img.p + 20, (uint32_t)(TEST_MTIME >> 32));
     size_t poff = table, doff = table + paths;
     for (size_t i = 0; i < n; i++) {
         uint8_t *e = img.p + VFS_HEADER_SIZE + i * VFS_ENTRY_SIZE;
@@ -150,6 +155,7 @@ static void test_tree(results *r, const eryx_vfs *vfs, const image *img) {
     CHECK(r, !vfs_lookup(vfs, lib, "python3.11/os.pyc", 17, &dec)); /* one name only */
     CHECK(r, vfs_node_kind(vfs, vfs_node_count(vfs)) == VFS_NONE);
     CHECK(r, vfs_node_count(vfs) == 10); /* root lib py os json x2 dyn abc json.pyc-.. */
+    CHECK(r, vfs_mtime(vfs) == TEST_MTIME);
 }
 
 static void test_listing_order(results *r, const eryx_vfs *vfs) {
@@ -270,11 +276,17 @@ static void test_corrupt(results *r) {
     CHECK(r, rejects_patched(e1 + 16, 1));          /* a directory with a size */
     CHECK(r, rejects_patched(e0 + 16, 3));          /* a stored file's size is its length */
     CHECK(r, rejects_patched(e1, 0));               /* kind 0 */
+    CHECK(r, rejects_patched(20, 0x80000000u));     /* mtime past INT64_MAX */
+    CHECK(r, !rejects_patched(20, 0x7fffffffu));    /* INT64_MAX's high word is fine */
 
     char err[200];
     CHECK(r, vfs_open(NULL, 0, err, sizeof err) == NULL);
     CHECK(r, vfs_open((const uint8_t *)"ERYXFS1", 8, err, sizeof err) == NULL);
     CHECK(r, vfs_open((const uint8_t *)"ERYXFS1", 8, NULL, 0) == NULL); /* no err buffer */
+    image old = make_image(NULL, 0); /* the previous version, without mtime: rejected */
+    memcpy(old.p, "ERYXFS2", 8);
+    CHECK(r, vfs_open(old.p, old.len, err, sizeof err) == NULL && strstr(err, "magic"));
+    free(old.p);
 
     /* every truncation of a valid image fails cleanly */
     spec s[] = {{1, "lib/x.pyc", "abc"}, {1, "lib/y.pyc", "de"}};
@@ -443,7 +455,8 @@ static void test_real_image(results *r, const char *path) {
     CHECK(r, vfs != NULL);
     if (vfs) {
         vfs_node n;
-        CHECK(r, vfs_child_count(vfs, VFS_ROOT) == 2); /* lib, usr */
+        CHECK(r, vfs_child_count(vfs, VFS_ROOT) == 2);       /* lib, usr */
+        CHECK(r, vfs_mtime(vfs) > 946684800LL * 1000000000); /* the build's, after 2000 */
         CHECK(r, resolve(vfs, VFS_ROOT, "/lib/python3.11/__pycache__/os.cpython-311.pyc", &n) ==
                      VFS_OK);
         /* 3.11's bytecode magic, then flags 1: hash-based, unchecked */

@@ -2,7 +2,7 @@
 """Pack CPython's Lib/ into the read-only filesystem image embedded in liberyx.
 
 Usage: python3.11 tools/pack_stdlib.py SRC_LIB_DIR OUT_IMAGE [--extra NAME=FILE ...]
-           [--tzdata DIR] [--tests]
+           [--tzdata DIR] [--tests] [--date-of TARBALL]
 
 Every .py under SRC_LIB_DIR (minus tests, GUI and packaging tools) is shipped
 as its source, deflated, at lib/python3.11/json/__init__.py, and compiled by
@@ -21,8 +21,16 @@ guest. Links inside DIR become copies (sharing their data in the image);
 `--tests` adds CPython's own test package (Lib/test, data files included):
 for the test-only image of `make test-cpython`, never for the shipped one.
 
+Every file and directory gets one modification time, the build's:
+$SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else, with
+`--date-of TARBALL`, the time of the tarball's first member (CPython's source
+tarball: its top directory, i.e. the release), else 0. Not the files' own
+times: those of patched or generated files (the runtime, sysconfigdata) are
+when the build ran. A real date matters to the guest: zipfile cannot store
+one before 1980, so a stdlib file of time 0 could not be zipped.
+
 The image format is documented in src/host/vfs.h. Output is deterministic:
-entries sorted by path, no timestamps.
+entries sorted by path, and that one time.
 """
 
 import argparse
@@ -31,12 +39,13 @@ import importlib.util
 import os
 import struct
 import sys
+import tarfile
 import warnings
 import zlib
 from pathlib import Path
 
-MAGIC = b"ERYXFS2\0"
-HEADER = struct.Struct("<8sII")  # magic, entry count, path section size
+MAGIC = b"ERYXFS3\0"
+HEADER = struct.Struct("<8sIIQ")  # magic, entry count, path section size, mtime (ns)
 ENTRY = struct.Struct("<IIIII")  # kind, path length, data offset, data length, size
 KIND_FILE, KIND_DIR, KIND_DEFLATED = 1, 2, 3
 PATH_MAX = 4096  # VFS_PATH_MAX in vfs.h
@@ -159,9 +168,10 @@ def stored_form(path, data):
     return KIND_FILE, data
 
 
-def build_image(files, empty_dirs=()):
-    """Serializes {path: bytes} plus empty directories into the image format.
-    Files with equal contents share one copy of their data."""
+def build_image(files, empty_dirs=(), mtime=0):
+    """Serializes {path: bytes} plus empty directories, all of modification
+    time `mtime` (seconds since the epoch), into the image format. Files with
+    equal contents share one copy of their data."""
     entries = sorted(
         [(p, KIND_FILE) for p in files] + [(d, KIND_DIR) for d in empty_dirs],
         key=lambda e: path_key(e[0]),
@@ -186,7 +196,24 @@ def build_image(files, empty_dirs=()):
         table.append(ENTRY.pack(kind, len(encoded), at, len(stored), len(data)))
     if offset >= 2**32:
         raise ValueError("image larger than 4 GiB")
-    return HEADER.pack(MAGIC, len(entries), len(paths)) + b"".join(table) + paths + b"".join(blobs)
+    header = HEADER.pack(MAGIC, len(entries), len(paths), mtime * 10**9)
+    return header + b"".join(table) + paths + b"".join(blobs)
+
+
+def build_time(tarball):
+    """The image's one modification time, in seconds (see the module's doc)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            sys.exit(f"pack_stdlib: SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}")
+        return int(epoch)
+    if tarball is None:
+        return 0
+    with tarfile.open(tarball) as tar:
+        first = tar.next()
+    if first is None:
+        sys.exit(f"pack_stdlib: {tarball} is empty")
+    return int(first.mtime)
 
 
 def parse_extra(spec):
@@ -214,6 +241,9 @@ def main(argv=None):
                         help=f"pack the time zones of DIR at /{ZONEINFO_DIR}")
     parser.add_argument("--tests", action="store_true",
                         help="add Lib/test (test-only images)")
+    parser.add_argument("--date-of", type=Path, metavar="TARBALL",
+                        help="files' time: that of TARBALL's first member, "
+                             "unless SOURCE_DATE_EPOCH is set")
     args = parser.parse_args(argv)
     if sys.version_info[:2] != (3, 11):
         sys.exit(f"pack_stdlib: needs CPython 3.11 (the guest's version), "
@@ -234,7 +264,7 @@ def main(argv=None):
     if args.tests:
         add_test_package(files, args.lib_dir, STDLIB_DIR)
 
-    image = build_image(files, EMPTY_DIRS)
+    image = build_image(files, EMPTY_DIRS, build_time(args.date_of))
     write_atomically(args.out, image)
     total = sum(len(b) for b in files.values())
     print(f"pack_stdlib: {len(files)} files, {total} bytes, image {len(image)} bytes -> {args.out}")

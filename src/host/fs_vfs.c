@@ -1,7 +1,8 @@
 /*
  * fs_vfs.c - the mount interface (fs.h) over the read-only standard library
- * image (vfs.h), mounted at /lib. Nothing in it changes, so timestamps are
- * 0 and inode numbers are node index + 1.
+ * image (vfs.h), mounted at /lib. Nothing in it changes: every node has the
+ * image's one timestamp (the build's: tools/pack_stdlib.py), and inode
+ * numbers are node index + 1.
  */
 #include <errno.h>
 #include <string.h>
@@ -56,10 +57,14 @@ static void vfs_close_node(fs_ns *ns, const fs_mount *m, eryx_wasi_fd *fd) {
 
 static void fill_stat(const fs_mount *m, uint64_t node, fs_stat *st) {
     bool dir = is_dir(m, node);
+    int64_t t = vfs_mtime(m->vfs);
     *st = (fs_stat){.dev = m->dev,
                     .ino = node + 1, /* 0 would make wasi-libc stat each entry */
                     .nlink = 1,
                     .size = vfs_file_size(m->vfs, (vfs_node)node),
+                    .atime = t,
+                    .mtime = t,
+                    .ctime = t,
                     .filetype = fs_filetype(dir ? MEMFS_DIR : MEMFS_FILE)};
 }
 

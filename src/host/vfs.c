@@ -42,6 +42,7 @@ static uint8_t inflate_failed;
 
 struct eryx_vfs {
     uint32_t count;
+    int64_t mtime;
     _Atomic(uint8_t *) *inflated; /* per node: the inflated copy, once made */
     vfs_rec nodes[];
 };
@@ -62,6 +63,7 @@ typedef struct {
     uint32_t count;
     size_t paths_start;
     size_t paths_end;
+    int64_t mtime;
     vfs_item *items;
     size_t nitems;
     char *err;
@@ -72,6 +74,10 @@ typedef struct {
 
 static uint32_t rd32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p) {
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
 static void fail(vfs_builder *b, const char *fmt, ...) {
@@ -136,6 +142,12 @@ static bool parse_header(vfs_builder *b, uint32_t *paths_size) {
     }
     b->count = rd32(b->blob + 8);
     *paths_size = rd32(b->blob + 12);
+    uint64_t mtime = rd64(b->blob + 16);
+    if (mtime > INT64_MAX) {
+        fail(b, "bad modification time %llu", (unsigned long long)mtime);
+        return false;
+    }
+    b->mtime = (int64_t)mtime;
     uint64_t table_end = VFS_HEADER_SIZE + (uint64_t)b->count * VFS_ENTRY_SIZE;
     if (table_end > b->len || table_end + *paths_size > b->len) {
         fail(b, "truncated image: %u entries, %u path bytes, %zu bytes in all", b->count,
@@ -297,6 +309,7 @@ static eryx_vfs *build_index(vfs_builder *b) {
         return NULL;
     }
     vfs->count = (uint32_t)b->nitems;
+    vfs->mtime = b->mtime;
     for (size_t i = 0; i < b->nitems; i++)
         fill_node(b, &b->items[i], &vfs->nodes[i]);
     if (!link_nodes(b, vfs)) {
@@ -363,6 +376,10 @@ const char *vfs_node_name(const eryx_vfs *vfs, vfs_node node, size_t *len) {
 vfs_node vfs_parent(const eryx_vfs *vfs, vfs_node node) {
     const vfs_rec *r = rec(vfs, node);
     return r ? r->parent : VFS_ROOT;
+}
+
+int64_t vfs_mtime(const eryx_vfs *vfs) {
+    return vfs ? vfs->mtime : 0;
 }
 
 uint64_t vfs_file_size(const eryx_vfs *vfs, vfs_node node) {

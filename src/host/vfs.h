@@ -11,10 +11,16 @@
  *
  * Blob format (all integers little endian, offsets from the start of the blob):
  *
- *   offset 0   magic       8 bytes  "ERYXFS2\0"
+ *   offset 0   magic       8 bytes  "ERYXFS3\0"
  *   offset 8   count       u32      number of entries
  *   offset 12  paths_size  u32      size of the path section
- *   offset 16  entries     count x 20 bytes:
+ *   offset 16  mtime       u64      modification time of every file and
+ *                                   directory, nanoseconds since the epoch, at
+ *                                   most INT64_MAX (WASI's timestamps are u64,
+ *                                   the guest's time_t is signed): one time
+ *                                   for the whole build, since 8 bytes per
+ *                                   entry would say nothing more useful
+ *   offset 24  entries     count x 20 bytes:
  *                u32 kind       1 = stored file, 2 = directory,
  *                               3 = deflated file (a zlib stream, RFC 1950)
  *                u32 path_len   length of this entry's path
@@ -46,8 +52,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VFS_MAGIC         "ERYXFS2" /* followed by one NUL: 8 bytes */
-#define VFS_HEADER_SIZE   16u
+#define VFS_MAGIC         "ERYXFS3" /* followed by one NUL: 8 bytes */
+#define VFS_HEADER_SIZE   24u
 #define VFS_ENTRY_SIZE    20u
 #define VFS_PATH_MAX      4096u /* longest path in a blob, and in a lookup */
 #define VFS_DEFLATE_RATIO 1032u /* deflate's largest inflated / deflated size */
@@ -93,6 +99,10 @@ const char *vfs_node_name(const eryx_vfs *vfs, vfs_node node, size_t *len);
 
 /* Parent directory of a node; the root is its own parent. */
 vfs_node vfs_parent(const eryx_vfs *vfs, vfs_node node);
+
+/* The image's one modification time (nanoseconds since the epoch, >= 0),
+ * which every node reports as its atime, mtime and ctime. */
+int64_t vfs_mtime(const eryx_vfs *vfs);
 
 /* Size of a file's contents (inflated); 0 for directories. Never inflates. */
 uint64_t vfs_file_size(const eryx_vfs *vfs, vfs_node node);
