@@ -21,7 +21,9 @@ test_asyncio.NAME, with the package's __init__ (only that check) left out on
 both sides.
 
 tests/cpython_known.txt lists the tests known to fail in the sandbox, each
-under its cause (threads, sockets, ...). A module passes when it finishes in
+under its cause. Those of a "skip" cause need what the sandbox does not have
+(threads, sockets) without saying so with test.support's requires_*: they are
+skipped in the sandbox with that reason ("needs threads"), and run natively. A module passes when it finishes in
 the sandbox and every test failing there fails natively too or is known; the
 "known" column counts the known ones, "new" the others. A known test that
 passes is reported, and fails nothing. Prints "N passed, N failed" at the end.
@@ -70,7 +72,7 @@ test_float test_int""".split() + ["test_asyncio." + name for name in ASYNCIO]
 # Modules with a test_main() (regrtest's legacy protocol) run through it, with
 # test.support's runner replaced by ours to collect the result.
 DRIVER = r"""
-import importlib, io, json, sys, types, unittest
+import fnmatch, importlib, io, json, sys, types, unittest
 importlib.invalidate_caches()  # the image's directory caches predate the test package
 import test
 from test import support
@@ -81,7 +83,23 @@ if name.startswith("test_asyncio."):  # the package, without its socket check
     sys.modules[package.__name__] = test.test_asyncio = package
 out = io.StringIO()
 results = []
+# Tests of the known list's "skip" causes (what the sandbox does not have)
+# are skipped with the cause as the reason, not run: {pattern: reason}.
+skip_patterns = %r
+skips_applied = {}
+def skip_listed(suite):
+    for test in getattr(suite, "_tests", ()):
+        if not isinstance(test, unittest.TestCase):
+            skip_listed(test)
+            continue
+        for pattern, reason in skip_patterns.items():
+            if fnmatch.fnmatchcase(test_id(test), pattern):
+                method = getattr(test, test._testMethodName)
+                setattr(test, test._testMethodName, unittest.skip(reason)(method))
+                skips_applied[pattern] = skips_applied.get(pattern, 0) + 1
+                break
 def run_suite(suite):
+    skip_listed(suite)
     results.append(unittest.TextTestRunner(stream=out, verbosity=0).run(suite))
 support._run_suite = run_suite
 def test_id(test):
@@ -104,7 +122,8 @@ try:
         reasons[why[:70]] = reasons.get(why[:70], 0) + 1
     summary = {"run": result.testsRun, "failed": len(problems), "skipped": len(result.skipped),
                "failures": [[test_id(test), text[-600:]] for test, text in problems],
-               "skips": sorted(reasons.items(), key=lambda kv: -kv[1])[:6]}
+               "skips": sorted(reasons.items(), key=lambda kv: -kv[1])[:6],
+               "skips_applied": skips_applied}
 except unittest.SkipTest as exc:  # the whole module skips itself
     summary = {"run": 0, "failed": 0, "skipped": 0, "failures": [], "skips": [],
                "module_skipped": str(exc)}
@@ -144,7 +163,9 @@ def finish(p, timeout, started):
 def load_known(path):
     """{pattern: cause} from the known-differences file: a line at the left
     margin names a cause, the indented lines under it are test ids (fnmatch
-    patterns) failing in the sandbox for that cause; # starts a comment."""
+    patterns) failing in the sandbox for that cause; # starts a comment. A
+    cause that begins with "skip " is something the sandbox does not have:
+    its tests are skipped there with it as the reason (skip_causes)."""
     known, cause = {}, None
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -158,6 +179,13 @@ def load_known(path):
             else:
                 known[text.strip()] = cause
     return known
+
+
+def skip_causes(known):
+    """{pattern: reason} of the known list's "skip" causes, the reason being
+    the cause's name: "needs threads (see tests/cpython_known.txt)"."""
+    return {pattern: "needs %s (see tests/cpython_known.txt)" % cause[5:].split(":")[0]
+            for pattern, cause in known.items() if cause.startswith("skip ")}
 
 
 def known_cause(known, test_id):
@@ -186,6 +214,7 @@ def main():
     if not os.path.exists(ERYX):
         sys.exit("cpython_tests: %s missing: make test-cpython builds it" % ERYX)
     known = load_known(KNOWN)
+    skips = skip_causes(known)
     used = set()
 
     # Natively: the tarball's test package first on sys.path, the installed stdlib after it.
@@ -197,19 +226,22 @@ def main():
     passed = failed = 0
     began = time.monotonic()
     for name in args.modules:
-        code = DRIVER % (name, MARK)
+        module_skips = {p: why for p, why in skips.items() if p.startswith(name + ".")}
+        code = DRIVER % (name, module_skips, MARK)
+        native_code = DRIVER % (name, {}, MARK)  # natively everything runs
         with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
             f.write(code)
         started = time.monotonic()
         guest_p = start([ERYX, "run", "--timeout", str(args.timeout), "--memory",
                          str(args.memory), f.name])
         native_p = start([NATIVE, "-I", "-c", "import sys; sys.path.insert(0, %r)\n%s"
-                          % (native_path, code)])
+                          % (native_path, native_code)])
         guest = finish(guest_p, args.timeout + 30, started)
         secs = time.monotonic() - started
         native = finish(native_p, args.timeout + 30, started)
         os.unlink(f.name)
         new, n_known = {}, 0
+        used.update(guest.get("skips_applied", {}))
         native_failures = {test_id for test_id, _ in native.get("failures", [])}
         for test_id, text in guest.get("failures", []):
             pattern, cause = known_cause(known, test_id)
@@ -238,7 +270,8 @@ def main():
         parts = pattern.split(".")
         module = ".".join(parts[:2] if parts[0] == "test_asyncio" else parts[:1])
         if pattern not in used and module in args.modules:
-            print("known to fail, but did not: %s (%s)" % (pattern, known[pattern].split(":")[0]))
+            what = "to skip, but matched no test" if pattern in skips else "to fail, but did not"
+            print("known %s: %s (%s)" % (what, pattern, known[pattern].split(":")[0]))
     print("%.0f s in all" % (time.monotonic() - began))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
