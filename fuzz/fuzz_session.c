@@ -85,7 +85,7 @@ static void answer_line(const char *line, size_t len) {
     }
     struct buffer out = {0};
     int sig = -1;
-    REQUIRE(session_answer(session, NULL, line, len, &out, &sig));
+    REQUIRE(session_answer(session, NULL, NULL, line, len, &out, &sig));
     REQUIRE(sig == 0);
     REQUIRE(out.data != NULL && strlen(out.data) == out.len);
     for (size_t i = 0; i < out.len; i++)
