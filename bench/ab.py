@@ -25,7 +25,7 @@ def link(repo, out):
     lib = os.path.join(repo, "build", "lib", "liberyx.a")
     if not os.path.exists(lib):
         sys.exit("ab: %s is missing (run make in %s)" % (lib, repo))
-    subprocess.run([CC, "-std=c11", "-O2", "-I", os.path.join(ROOT, "include"), "-o", out,
+    subprocess.run([CC, "-std=c11", "-D_GNU_SOURCE", "-O2", "-I", os.path.join(ROOT, "include"), "-o", out,
                     os.path.join(ROOT, "bench", "bench_untraced.c"), lib,
                     "-lpthread", "-lm", "-lz"], check=True)
 
