@@ -71,6 +71,7 @@ suite "stdlib corpus vs native python3.11" /usr/bin/python3.11 tests/test_corpus
 suite "file programs vs native python3.11" /usr/bin/python3.11 tests/test_corpus.py --files
 suite "sqlite3 on a file across a session" /usr/bin/python3.11 tests/test_sqlite_session.py
 suite "trace events vs native sys.settrace" /usr/bin/python3.11 tests/test_trace.py
+suite "trace events of generated programs vs native sys.settrace" /usr/bin/python3.11 tests/trace_generated.py
 # A subset of CPython's own Lib/test that runs in a few minutes (make
 # test-cpython runs them all); known differences: tests/cpython_known.txt.
 suite "CPython's Lib/test, a subset, vs native python3.11" /usr/bin/python3.11 \
