@@ -46,14 +46,9 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
-/* A non-negative integer in decimal, its digits written in place from the
- * last, two at a time (no scratch to copy: that would stall on store
- * forwarding). */
-INLINE void put_uint(writer *w, bool checked, uint64_t v) {
-    size_t len = decimal_digits(v);
-    char scratch[20];
-    bool direct = !checked || w->len + len <= w->cap;
-    char *end = (direct ? w->out + w->len : scratch) + len;
+/* The digits of v (< 10^20) ending at `end`, written backwards two at a
+ * time; returns where they start. */
+INLINE char *digits_before(char *end, uint64_t v) {
     while (v >= 100) {
         end -= 2;
         memcpy(end, digit_pairs + 2 * (v % 100), 2);
@@ -65,6 +60,23 @@ INLINE void put_uint(writer *w, bool checked, uint64_t v) {
     } else {
         *--end = (char)('0' + v);
     }
+    return end;
+}
+
+/* v in decimal at p; returns the end. */
+INLINE char *uint_at(char *p, uint64_t v) {
+    char *end = p + decimal_digits(v);
+    digits_before(end, v);
+    return end;
+}
+
+/* A non-negative integer in decimal, its digits written in place (no
+ * scratch to copy: that would stall on store forwarding). */
+INLINE void put_uint(writer *w, bool checked, uint64_t v) {
+    size_t len = decimal_digits(v);
+    char scratch[20];
+    bool direct = !checked || w->len + len <= w->cap;
+    digits_before((direct ? w->out + w->len : scratch) + len, v);
     if (direct)
         w->len += len;
     else
@@ -76,9 +88,14 @@ INLINE void put_int(writer *w, bool checked, int v) {
     put_uint(w, checked, v < 0 ? (uint64_t)-(int64_t)v : (uint64_t)v);
 }
 
+/* v rounded to thousandths (negative, NaN, 10^15 and above: 0). */
+INLINE uint64_t thousandths_of(double v) {
+    return v > 0 && v < 1e15 ? (uint64_t)(int64_t)(v * 1000 + 0.5) : 0;
+}
+
 /* A non-negative number with three decimals (negative, NaN: 0). */
 INLINE void put_fixed3(writer *w, bool checked, double v) {
-    uint64_t thousandths = v > 0 && v < 1e15 ? (uint64_t)(int64_t)(v * 1000 + 0.5) : 0;
+    uint64_t thousandths = thousandths_of(v);
     put_uint(w, checked, thousandths / 1000);
     unsigned frac = (unsigned)(thousandths % 1000);
     char text[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
@@ -229,30 +246,6 @@ static void put_event_checked(writer *w, const eryx_trace_event *e) {
     put_event(w, true, e);
 }
 
-/* The digits of v (< 10^20) ending at `end`, written backwards two at a
- * time; returns where they start. */
-INLINE char *digits_before(char *end, uint64_t v) {
-    while (v >= 100) {
-        end -= 2;
-        memcpy(end, digit_pairs + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10) {
-        end -= 2;
-        memcpy(end, digit_pairs + 2 * v, 2);
-    } else {
-        *--end = (char)('0' + v);
-    }
-    return end;
-}
-
-/* v in decimal at p; returns the end. */
-INLINE char *uint_at(char *p, uint64_t v) {
-    char *end = p + decimal_digits(v);
-    digits_before(end, v);
-    return end;
-}
-
 /* The events of a running program, nearly all of them: line, call and
  * return of a function with a plain ASCII name, outside tasks or in one,
  * with the room known to be there: the same text as put_event, with a
@@ -281,8 +274,7 @@ static char *put_common_event(char *p, const eryx_trace_event *e) {
     }
     memcpy(p, ",\"t_us\":", 8);
     p += 8;
-    double v = e->t_us;
-    uint64_t thousandths = v > 0 && v < 1e15 ? (uint64_t)(int64_t)(v * 1000 + 0.5) : 0;
+    uint64_t thousandths = thousandths_of(e->t_us);
     unsigned frac = (unsigned)(thousandths % 1000);
     p = uint_at(p, thousandths / 1000);
     p[0] = '.';
