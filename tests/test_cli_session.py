@@ -209,6 +209,13 @@ def session_trace_answers():
     traced = [e for a in answers for e in a.get("trace", [])]
     expect_eq(traced, events, "the answers' traces are the file's events")
     expect_eq(len(answers[3]["trace"]), 6003, "events of the loop")
+    # An id larger than the writer's buffer (256 KiB) still opens the answer.
+    with tempfile.TemporaryDirectory() as d:
+        big = "i" * 300000
+        status, raw, answers, _ = session([{"id": big, "code": "x = 1"}],
+                                          "--trace", os.path.join(d, "t.jsonl"))
+    expect_eq((status, len(raw), answers[0]["id"] == big), (0, 1, True), "large id")
+    expect_eq(list(answers[0])[:2], ["id", "trace"], "members with a large id")
 
 
 @test

@@ -63,11 +63,15 @@ static void json_out(struct trace_writer *w) {
     w->json_len = 0;
 }
 
-/* Appends to `json`, writing it out first when `len` does not fit (a line
- * never does not fit an empty one: ERYX_TRACE_JSON_MAX is far below). */
+/* Appends to `json`, writing it out first when `len` does not fit. Lines
+ * always fit (ERYX_TRACE_JSON_MAX is far below); an opening larger than the
+ * buffer (a session id of up to CLI_MAX_INPUT bytes) goes out as it is. */
 static void json_put(struct trace_writer *w, const char *s, size_t len) {
     if (len > WRITE_BUFFER - w->json_len) json_out(w);
-    if (len > WRITE_BUFFER) return;
+    if (len > WRITE_BUFFER) {
+        if (w->json_err == 0) w->json_err = write_stream(stdout, s, len);
+        return;
+    }
     memcpy(w->json + w->json_len, s, len);
     w->json_len += len;
 }
