@@ -150,14 +150,12 @@ static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
         rest++;
         while (*rest == ' ')
             rest++;
-        if (traced && *rest == '}') {
-            out->len -= 2; /* the ", " after the trace */
+        ok = traced || answer_begin(out, req);
+        if (ok && *rest == '}') {
+            out->len -= 2; /* no member follows: the ", " after the id or the trace goes */
             ok = buffer_puts(out, "}");
-        } else if (*rest == '}') {
-            ok = buffer_puts(out, "{\"id\": ") &&
-                 buffer_puts(out, req->id != NULL ? req->id : "null") && buffer_puts(out, "}");
         } else {
-            ok = (traced || answer_begin(out, req)) && buffer_puts(out, rest);
+            ok = ok && buffer_puts(out, rest);
         }
     }
     eryx_free(json);

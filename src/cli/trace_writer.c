@@ -27,13 +27,12 @@ struct trace_writer {
     char *buf;  /* WRITE_BUFFER bytes, len of them filled */
     size_t len;
     struct profile *profile;
-    /* run --json --trace: the lines also go to our stdout as the result's
-     * "trace", its first member, joined by ", " in `json` (WRITE_BUFFER
-     * bytes, json_len filled), as they are written to the file: each event
-     * is formatted once and none is held to the end (the library does not
-     * collect). At most ERYX_TRACE_COLLECT_MAX events and
-     * ERYX_TRACE_COLLECT_BYTES bytes, as the library's bound, then
-     * `truncated`. `json_started`: the object is open on stdout. */
+    /* Collecting (run --json --trace, session --trace): the lines also go
+     * to our stdout as the result's "trace", its first member, joined by ", " in `json`
+     * (WRITE_BUFFER bytes, json_len filled), as they are written to the file: each event is
+     * formatted once and none is held to the end (the library does not collect). At most
+     * ERYX_TRACE_COLLECT_MAX events and ERYX_TRACE_COLLECT_BYTES bytes, as the library's bound,
+     * then `truncated`. `json_started`: the object is open on stdout. */
     bool collect, truncated, json_started;
     char *opening; /* what opens the object before "trace" (trace_writer_begin), NULL: "{" */
     char *json;
