@@ -168,11 +168,13 @@ $(B)/guest/%.o: src/guest/%.c src/guest/abi.h src/guest/outcome.h $(CPY_LIBS)
 	@mkdir -p $(@D)
 	$(WASM_CC) -std=c11 -O2 $(WARN) -Wno-unused-parameter -I$(CPY) -I$(CPY_SRC)/Include -c $< -o $@
 
+# Links the guest module from the prerequisites (the test-only guest too).
+LINK_GUEST = $(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) \
+	$(WASI_LIB_ARCHIVES) -lwasi-emulated-signal -lwasi-emulated-getpid \
+	-lwasi-emulated-process-clocks -lm -z stack-size=4194304 -Wl,--stack-first \
+	-Wl,--initial-memory=16777216 -Wl,--max-memory=4294967296 -Wl,--strip-debug
 $(B)/guest/guest.wasm: $(GUEST_OBJS) $(CPY_LIBS) $(WASI_LIB_STAMPS)
-	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
-	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
-	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
-	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
+	$(LINK_GUEST)
 
 # ---- 4. wasm2c, split for parallel compilation ----
 $(GEN)/guest.c $(GEN)/guest.h &: $(B)/guest/guest.wasm
@@ -323,10 +325,7 @@ $(TEST_MODULES): $(TB)/guest/%.o: $(CPY_LIBS)
 
 $(TB)/guest/guest.wasm: $(GUEST_OBJS) $(B)/guest/test_modules.o $(TEST_MODULES) $(CPY_LIBS) \
 		$(WASI_LIB_STAMPS)
-	$(WASM_CC) -mexec-model=reactor -O2 -o $@ $(filter-out %.stamp,$^) $(WASI_LIB_ARCHIVES) \
-	  -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks -lm \
-	  -z stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=16777216 \
-	  -Wl,--max-memory=4294967296 -Wl,--strip-debug
+	$(LINK_GUEST)
 
 # The host code is compiled against $(GEN)/guest.h: the test guest must have
 # the same interface (it has the same exports and imports), which cmp checks.
