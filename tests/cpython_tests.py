@@ -22,10 +22,11 @@ both sides.
 
 tests/cpython_known.txt lists the tests known to fail in the sandbox, each
 under its cause. Those of a "skip" cause need what the sandbox does not have
-(threads, sockets) without saying so with test.support's requires_*: they are
-skipped in the sandbox with that reason ("needs threads"), and run natively. A module passes when it finishes in
-the sandbox and every test failing there fails natively too or is known; the
-"known" column counts the known ones, "new" the others. A known test that
+(threads, sockets) without saying so with test.support's requires_*: they
+are skipped in the sandbox with that reason ("needs threads"), and run
+natively. A module passes when it finishes in the sandbox and every test
+failing there fails natively too or is known; the "known" column counts the
+known ones, "new" the others. A known test that
 passes is reported, and fails nothing. Prints "N passed, N failed" at the end.
 With --details, the failures that are not known are shown (the first three of
 each module in full), with skip reasons.
