@@ -452,7 +452,7 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_HOST_OBJS) $(LIB_DAT
 
 # fuzz_session drives the command-line tool's request handling as well.
 FUZZ_CLI_OBJS := $(patsubst %,$(B)/fuzz/cli/%.o,session_request io interrupt shell_callback shell_process \
-  trace_writer profile)
+  trace_writer burst_worker profile)
 $(B)/fuzz/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) src/host/json.h include/eryx.h
 	@mkdir -p $(@D)
 	$(HOST_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \

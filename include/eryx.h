@@ -303,6 +303,12 @@ enum {
     /* The execution's timeout runs on while fn runs and while the guest is
      * paused; without this flag those times do not count against it. */
     ERYX_TRACE_TIMEOUT_RUNS = 4,
+    /* A burst's events and their strings stay valid until fn's next call
+     * returns (or the sandbox is freed), not only during this call: fn may
+     * hand them to another thread that formats or writes them while the
+     * guest goes on, as long as that thread is done with them when fn
+     * returns next. The library then keeps two sets of buffers. */
+    ERYX_TRACE_KEEP_BURST = 8,
 };
 
 /* Tracing as with eryx_config_set_trace, but the events reach `fn` a burst

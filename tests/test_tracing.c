@@ -217,6 +217,84 @@ static void test_bursts(void) {
     eryx_sandbox_free(s);
 }
 
+/* ERYX_TRACE_KEEP_BURST: each burst, as JSON lines when it came, is
+ * checked again against its events during the next call, after the
+ * callback whose strings it points to has ended (its arguments freed). */
+typedef struct {
+    const eryx_trace_event *events; /* the burst before, still valid */
+    size_t count;
+    char *json; /* its lines when it came */
+    size_t bursts, events_seen, kinds_seen;
+    bool intact;
+} kept_log;
+
+static char *burst_json(const eryx_trace_event *events, size_t count) {
+    static char line[ERYX_TRACE_JSON_MAX];
+    size_t len = 0;
+    char *text = NULL;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = eryx_trace_event_format(&events[i], line, sizeof line);
+        text = realloc(text, len + n + 2);
+        memcpy(text + len, line, n);
+        len += n;
+        text[len++] = '\n';
+    }
+    text = realloc(text, len + 1);
+    text[len] = '\0';
+    return text;
+}
+
+static eryx_trace_action keep_bursts(void *ud, const eryx_trace_event *events, size_t count) {
+    kept_log *k = ud;
+    if (k->events != NULL) {
+        char *again = burst_json(k->events, k->count);
+        if (strcmp(again, k->json) != 0) k->intact = false;
+        free(again);
+        free(k->json);
+    }
+    for (size_t i = 0; i < count; i++)
+        k->kinds_seen |= 1u << events[i].kind;
+    k->events = events;
+    k->count = count;
+    k->json = burst_json(events, count);
+    k->bursts++;
+    k->events_seen += count;
+    return ERYX_TRACE_CONTINUE;
+}
+
+static void fail_call(void *ud, eryx_call *call, const char *args) {
+    (void)ud;
+    (void)args;
+    eryx_call_fail(call, "no such thing");
+}
+
+static void test_kept_bursts_stay_valid(void) {
+    kept_log k = {.intact = true};
+    eryx_config *c = callback_config();
+    eryx_config_add_callback(c, "fail", NULL, NULL, fail_call, NULL);
+    CHECK(eryx_config_set_trace_bursts(c, keep_bursts, &k, ERYX_TRACE_KEEP_BURST) == ERYX_OK);
+    eryx_sandbox *s = make(c);
+    eryx_result *r = run(s, "def named_function(i):\n    return i * 2\n"
+                            "for i in range(3000):\n    named_function(i)\n"
+                            "    if i % 500 == 0:\n        await echo(text='x' * i)\n"
+                            "        try:\n            await fail(n=i)\n"
+                            "        except Exception as e:\n            pass\n"
+                            "        try:\n            raise ValueError('v' * i)\n"
+                            "        except ValueError:\n            pass\n");
+    CHECK(eryx_result_error_kind(r) == ERYX_ERROR_NONE);
+    /* Every kind: line, call, return, exception, callback_start and _end. */
+    CHECK(k.kinds_seen == 0x3f);
+    CHECK(k.bursts > 20 && k.events_seen > 12000);
+    CHECK(k.intact);
+    eryx_result_free(r);
+    /* The last burst stays valid after the execution, until the next. */
+    char *again = burst_json(k.events, k.count);
+    CHECK(strcmp(again, k.json) == 0);
+    free(again);
+    free(k.json);
+    eryx_sandbox_free(s);
+}
+
 /* ---- step-through ---- */
 
 typedef struct {
@@ -565,6 +643,7 @@ int main(int argc, char **argv) {
         {"gathered_callbacks_pair_by_id", test_gathered_callbacks_pair_by_id},
         {"task_ids", test_task_ids},
         {"bursts", test_bursts},
+        {"kept_bursts_stay_valid", test_kept_bursts_stay_valid},
         {"step_blocking_handler_delays_the_guest", test_step_blocking_handler_delays_the_guest},
         {"step_stop_ends_the_run", test_step_stop_ends_the_run},
         {"step_pause_and_resume", test_step_pause_and_resume},

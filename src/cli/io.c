@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trace_writer.h"
+
 /* Makes room for `extra` more bytes plus a NUL, doubling the capacity. */
 static bool buffer_reserve(struct buffer *buf, size_t extra) {
     if (extra >= SIZE_MAX - buf->len) return false;
@@ -274,6 +276,7 @@ int usage_error(const char *fmt, ...) {
 
 void output_sink_write(void *userdata, eryx_stream stream, const char *data, size_t len) {
     struct output_sink *sink = userdata;
+    trace_writer_drain(sink->trace);
     bool is_err = stream == ERYX_STDERR;
     int *err = is_err ? &sink->stderr_err : &sink->stdout_err;
     if (*err == 0) *err = write_stream(is_err ? stderr : stdout, data, len);

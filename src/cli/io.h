@@ -140,11 +140,13 @@ eryx_sandbox *start_sandbox(const eryx_config *config, int session);
 struct output_sink {
     int stdout_err;
     int stderr_err;
+    struct trace_writer *trace; /* drained before each chunk; NULL: none */
 };
 
 /* An eryx_output_fn (userdata: a struct output_sink): writes each chunk to
  * our stdout or stderr and flushes, so output appears as it is produced and
- * the order between the two streams is kept. */
+ * the order between the two streams is kept, after the trace events that
+ * came before it. */
 void output_sink_write(void *userdata, eryx_stream stream, const char *data, size_t len);
 
 /* The exit status after streaming: `status`, or EC_FAILURE when a write

@@ -64,6 +64,7 @@ struct job {
 
 struct mcp_server {
     struct cli_options *opts;
+    struct trace_writer *trace; /* --trace, drained after each call; NULL: none */
     struct rpc_writer writer;
     char *callbacks_text; /* the host callbacks for run_python's description */
     double max_timeout;   /* --timeout: the limit of a call, 0: none */
@@ -194,6 +195,7 @@ static bool call_run_python(struct mcp_server *s, const json_value *arguments,
     interrupt_watch_begin(&watch, s->session);
     eryx_status st = eryx_execute_ex(s->session, code, code_len, &options, &r);
     int sig = interrupt_watch_end(&watch);
+    trace_writer_drain(s->trace);
     if (sig != 0) s->signal = sig;
     shell_callbacks_abandon(s->opts->callbacks);
     if (st != ERYX_OK) {
@@ -694,7 +696,8 @@ static int start_mcp(struct cli_options *opts) {
         int status = trace_writer_attach(opts->trace_path, opts->config, &trace);
         if (status != 0) return status;
     }
-    struct mcp_server s = {.opts = opts, .max_timeout = opts->timeout >= 0 ? opts->timeout : 30};
+    struct mcp_server s = {
+        .opts = opts, .trace = trace, .max_timeout = opts->timeout >= 0 ? opts->timeout : 30};
     s.session = start_sandbox(opts->config, 1);
     if (s.session == NULL) return trace_writer_close(trace, EC_FAILURE);
     rpc_writer_init(&s.writer, stdout);

@@ -193,6 +193,7 @@ static int run_input(struct repl *r, const char *code, size_t len, bool *leave) 
     eryx_result *result = NULL;
     eryx_status st = eryx_execute_ex(r->session, code, len, &options, &result);
     int sig = interrupt_watch_end(&watch);
+    trace_writer_drain(r->sink.trace);
     shell_callbacks_abandon(r->callbacks);
     if (sig != 0 && sig != SIGINT) {
         shell_callbacks_stop(r->callbacks);
@@ -291,7 +292,8 @@ static int start_repl(struct cli_options *opts) {
         int status = trace_writer_attach(opts->trace_path, opts->config, &trace);
         if (status != 0) return status;
     }
-    struct repl r = {.callbacks = opts->callbacks, .tty = isatty(STDIN_FILENO) == 1};
+    struct repl r = {
+        .callbacks = opts->callbacks, .tty = isatty(STDIN_FILENO) == 1, .sink = {.trace = trace}};
     if (eryx_config_set_output_handler(opts->config, output_sink_write, &r.sink) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up output streaming\n");
         return trace_writer_close(trace, EC_FAILURE);

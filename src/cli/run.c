@@ -99,6 +99,7 @@ static int execute_program(struct cli_options *opts, struct output_sink *sink,
     interrupt_watch_begin(&watch, sandbox);
     eryx_status st = eryx_execute(sandbox, code, len, &result);
     int sig = interrupt_watch_end(&watch);
+    trace_writer_drain(trace);
     /* The execution is over: its callback commands must not outlive the
      * sandbox that their calls belong to. */
     shell_callbacks_stop(opts->callbacks);
@@ -185,7 +186,7 @@ static int run_code(struct cli_options *opts, const char *code, size_t len) {
         status = trace_output_attach(opts->trace_path, prof.profile, opts->config,
                                      opts->json && opts->trace_path != NULL, &trace);
     }
-    struct output_sink sink = {0};
+    struct output_sink sink = {.trace = trace};
     if (status == 0 && !opts->json &&
         eryx_config_set_output_handler(opts->config, output_sink_write, &sink) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up output streaming\n");

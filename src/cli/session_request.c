@@ -126,6 +126,7 @@ static bool do_code(eryx_sandbox *session, struct shell_callbacks *callbacks,
     interrupt_watch_begin(&watch, session);
     eryx_status st = eryx_execute(session, req->code, req->code_len, &result);
     *sig = interrupt_watch_end(&watch);
+    trace_writer_drain(trace);
     /* Callback commands of this execution are no longer waited for. */
     shell_callbacks_abandon(callbacks);
     /* A write error on stdout shows again when the answer is written. */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "burst_worker.h"
 #include "io.h"
 #include "profile.h"
 
@@ -20,13 +21,19 @@
 #define WRITE_BUFFER (256 * 1024)
 
 struct trace_writer {
-    int fd;     /* -1: no file */
+    int fd; /* -1: no file */
+    /* The file's first descriptor, still to truncate it and close (on the
+     * worker, before the first line), -1: done. */
+    int truncate_fd;
     bool owned; /* false for stderr, which we must not close */
     int err;    /* first write error, 0 if none */
     char *name; /* for messages: the path, or "stderr" */
     char *buf;  /* WRITE_BUFFER bytes, len of them filled */
     size_t len;
     struct profile *profile;
+    /* Consumes the bursts beside the guest (NULL: on its thread); what
+     * follows touches the fields above only after burst_worker_drain. */
+    struct burst_worker *worker;
     /* Collecting (run --json --trace, session --trace): the lines also go
      * to our stdout as the result's "trace", its first member, joined by ", " in `json`
      * (WRITE_BUFFER bytes, json_len filled), as they are written to the file: each event is
@@ -119,34 +126,71 @@ static void write_lines(struct trace_writer *w, const eryx_trace_event *events, 
     }
 }
 
-/* The eryx_trace_burst_fn: the file, then the profile. */
-static eryx_trace_action on_burst(void *userdata, const eryx_trace_event *events, size_t count) {
+/* Empties the file opened without O_TRUNC: emptying a large file that a
+ * run before wrote takes most of a millisecond, which the worker spends
+ * instead of the guest. */
+static void truncate_file(struct trace_writer *w) {
+    if (ftruncate(w->truncate_fd, 0) != 0 && w->err == 0) w->err = errno;
+    close(w->truncate_fd);
+    w->truncate_fd = -1;
+}
+
+/* A burst into the file, then the profile (the burst_consumer_fn). */
+static void consume(void *userdata, const eryx_trace_event *events, size_t count) {
     struct trace_writer *w = userdata;
+    if (w->truncate_fd >= 0) truncate_file(w);
     if (w->fd >= 0 && (w->err == 0 || w->collect)) {
         write_lines(w, events, count);
         write_out(w);
         if (w->json_len > 0) json_out(w);
     }
-    if (w->profile) profile_add(w->profile, events, count);
+    if (w->profile && count > 0) profile_add(w->profile, events, count);
+}
+
+/* The eryx_trace_burst_fn. */
+static eryx_trace_action on_burst(void *userdata, const eryx_trace_event *events, size_t count) {
+    struct trace_writer *w = userdata;
+    if (w->worker != NULL)
+        burst_worker_deliver(w->worker, events, count);
+    else
+        consume(w, events, count);
     return ERYX_TRACE_CONTINUE;
+}
+
+void trace_writer_drain(struct trace_writer *w) {
+    if (w != NULL) burst_worker_drain(w->worker);
+}
+
+/* The file is ready: truncated now, or by the worker in a moment (an
+ * empty burst for it). */
+static void start_file(struct trace_writer *w) {
+    if (w->truncate_fd < 0) return;
+    if (w->worker != NULL)
+        burst_worker_deliver(w->worker, NULL, 0);
+    else
+        truncate_file(w);
 }
 
 /* ext4 (its default auto_da_alloc) starts writing a file back to disk when
  * the descriptor that truncated it to 0 is closed: for a trace of 10 MB,
- * 4 ms at our exit, and the next run's O_TRUNC of the file waits for that
- * write-back, up to 8 ms more. So the truncating descriptor is closed at
- * once, while there is nothing to write back, and the lines go to the same
- * file (reopened through /proc, not by name) by a second one. Anything but
- * a regular file, or no /proc: the first one stays. */
-static void write_through_second_descriptor(struct trace_writer *w) {
+ * 4 ms at our exit, and the next run's truncation of the file waits for
+ * that write-back, up to 8 ms more. So the truncating descriptor is closed
+ * once it has truncated, while there is nothing to write back
+ * (start_file), and the lines go to the same file (reopened through /proc,
+ * not by name) by a second one. Anything but a regular file, or no /proc:
+ * the first one stays, truncated now. */
+static int write_through_second_descriptor(struct trace_writer *w) {
     struct stat st;
     char self[64];
-    if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
-    snprintf(self, sizeof self, "/proc/self/fd/%d", w->fd);
-    int fd = open(self, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    close(w->fd);
+    int fd = -1;
+    if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        snprintf(self, sizeof self, "/proc/self/fd/%d", w->fd);
+        fd = open(self, O_WRONLY | O_CLOEXEC);
+    }
+    if (fd < 0) return ftruncate(w->fd, 0) == 0 || errno == EINVAL ? 0 : errno;
+    w->truncate_fd = w->fd;
     w->fd = fd;
+    return 0;
 }
 
 /* Opens `path` for the writer; 0 or an errno. */
@@ -159,12 +203,12 @@ static int open_file(struct trace_writer *w, const char *path) {
         w->fd = STDERR_FILENO;
         return 0;
     }
-    /* O_CLOEXEC: callback commands must not inherit the trace file. */
-    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* O_CLOEXEC: callback commands must not inherit the trace file. Not
+     * O_TRUNC: see write_through_second_descriptor. */
+    w->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (w->fd < 0) return errno;
     w->owned = true;
-    write_through_second_descriptor(w);
-    return 0;
+    return write_through_second_descriptor(w);
 }
 
 /* Both attach functions. */
@@ -174,11 +218,12 @@ static int attach(const char *path, struct profile *profile, eryx_config *config
     struct trace_writer *w = calloc(1, sizeof *w);
     int err = w == NULL ? ENOMEM : 0;
     if (w != NULL) {
-        w->fd = -1;
+        w->fd = w->truncate_fd = -1;
         w->profile = profile;
         w->collect = collect && path != NULL;
         if (path != NULL && (w->buf = malloc(WRITE_BUFFER)) == NULL) err = ENOMEM;
         if (err == 0 && w->collect && (w->json = malloc(WRITE_BUFFER)) == NULL) err = ENOMEM;
+        if (err == 0) w->worker = burst_worker_start(consume, w);
         if (err == 0 && path != NULL) err = open_file(w, path);
     }
     if (err != 0) {
@@ -187,7 +232,9 @@ static int attach(const char *path, struct profile *profile, eryx_config *config
         trace_writer_close(w, EC_OK);
         return EC_USAGE;
     }
-    if (eryx_config_set_trace_bursts(config, on_burst, w, 0) != ERYX_OK) {
+    start_file(w);
+    unsigned flags = w->worker != NULL ? ERYX_TRACE_KEEP_BURST : 0;
+    if (eryx_config_set_trace_bursts(config, on_burst, w, flags) != ERYX_OK) {
         fprintf(stderr, "eryx: cannot set up tracing\n");
         trace_writer_close(w, EC_OK);
         return EC_FAILURE;
@@ -210,6 +257,7 @@ bool trace_writer_collects(const struct trace_writer *w) {
 }
 
 int trace_writer_begin(struct trace_writer *w, const char *opening) {
+    trace_writer_drain(w);
     free(w->opening);
     w->opening = opening != NULL ? strdup(opening) : NULL;
     w->truncated = w->json_started = false;
@@ -219,6 +267,7 @@ int trace_writer_begin(struct trace_writer *w, const char *opening) {
 
 int trace_writer_end(struct trace_writer *w, struct buffer *out) {
     static const char end[] = "], ", cut[] = "\"trace_truncated\": true, ";
+    trace_writer_drain(w);
     if (!w->json_started) json_start(w);
     w->json_started = false;
     json_out(w);
@@ -251,6 +300,8 @@ int trace_writer_print_result(struct trace_writer *w, const eryx_result *result,
 
 int trace_writer_close(struct trace_writer *w, int status) {
     if (w == NULL) return status;
+    burst_worker_stop(w->worker);
+    if (w->truncate_fd >= 0) truncate_file(w);
     if (w->fd >= 0 && w->len > 0) write_out(w);
     int err = w->err;
     if (w->owned && close(w->fd) != 0 && err == 0) err = errno;

@@ -5,7 +5,10 @@
  * (eryx_config_set_trace_bursts); the lines of a burst are written with one
  * write at its end, which comes before the output, callbacks and end of
  * execution that follow, so that a reader (`tail -f`, a pipe) sees them in
- * order, as they happen, at the tracer's speed.
+ * order, as they happen, at the tracer's speed. With a second CPU the
+ * bursts are formatted and written on a thread of their own
+ * (burst_worker.h), beside the guest: the callers drain the writer
+ * (trace_writer_drain) before the output and after each execution.
  */
 #ifndef ERYX_CLI_TRACE_WRITER_H
 #define ERYX_CLI_TRACE_WRITER_H
@@ -31,6 +34,11 @@ int trace_output_attach(const char *path, struct profile *profile, eryx_config *
 /* trace_output_attach without a profile or collection, for commands that
  * only write the file (repl, mcp). */
 int trace_writer_attach(const char *path, eryx_config *config, struct trace_writer **out);
+
+/* Returns when every event delivered so far is in the file, the profile
+ * and (collecting) on stdout: before the program's output and after each
+ * execution. NULL does nothing. */
+void trace_writer_drain(struct trace_writer *writer);
 
 /* Whether `writer` (NULL: no) collects: attached with `collect` and a file.
  * Then each execution's events go to our stdout as they are written to the

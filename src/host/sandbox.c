@@ -141,7 +141,8 @@ eryx_status eryx_config_set_trace(eryx_config *config, eryx_trace_fn fn, void *u
 
 eryx_status eryx_config_set_trace_bursts(eryx_config *config, eryx_trace_burst_fn fn,
                                          void *userdata, unsigned flags) {
-    const unsigned known = ERYX_TRACE_COLLECT | ERYX_TRACE_STEP | ERYX_TRACE_TIMEOUT_RUNS;
+    const unsigned known =
+        ERYX_TRACE_COLLECT | ERYX_TRACE_STEP | ERYX_TRACE_TIMEOUT_RUNS | ERYX_TRACE_KEEP_BURST;
     if (!config || (flags & ~known) || (!fn && (flags & ERYX_TRACE_STEP))) return ERYX_EINVAL;
     config->trace = (trace_sink){.burst = fn, .userdata = userdata, .flags = flags};
     return ERYX_OK;

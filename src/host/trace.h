@@ -23,7 +23,7 @@ typedef struct {
     eryx_trace_fn fn;          /* one event per call, or */
     eryx_trace_burst_fn burst; /* one burst per call */
     void *userdata;
-    unsigned flags; /* ERYX_TRACE_COLLECT, _STEP, _TIMEOUT_RUNS */
+    unsigned flags; /* ERYX_TRACE_COLLECT, _STEP, _TIMEOUT_RUNS, _KEEP_BURST */
 } trace_sink;
 
 /* Whether a sink traces at all. */
@@ -49,6 +49,11 @@ typedef struct {
     size_t count;
     char *text;    /* host copy of the ring's text, which the events point into */
     char *scratch; /* cut copies of strings of the host's own events */
+    /* ERYX_TRACE_KEEP_BURST: the buffers of the burst delivered last,
+     * which the handler may still be reading; swapped with the three
+     * above after each delivery. */
+    eryx_trace_event *kept_events;
+    char *kept_text, *kept_scratch;
 } trace_run;
 
 /* Prepares `t` for an execution (buffers allocated on first use). False
@@ -75,7 +80,8 @@ static inline eryx_trace_event *trace_slot(trace_run *t) {
 void trace_deliver(trace_run *t);
 
 /* An event the host makes itself (callbacks), at the current time: its
- * strings cut to the bound, delivered at once. No-op when not tracing. */
+ * strings cut to the bound (and copied, for ERYX_TRACE_KEEP_BURST),
+ * delivered at once. No-op when not tracing. */
 void trace_now(trace_run *t, const eryx_trace_event *event);
 
 /* The asyncio task of the guest code calling an import now (the ring's
