@@ -32,9 +32,10 @@ struct burst_worker {
     struct burst burst;             /* the one handed over */
     _Atomic(struct burst *) queued; /* &burst until taken, else NULL */
     atomic_bool busy;               /* the worker is consuming what it took */
+    atomic_bool quit;               /* set under lock */
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    bool worker_asleep, caller_asleep, quit; /* under lock */
+    bool worker_asleep, caller_asleep; /* under lock */
 };
 
 /* How long a side spins before it sleeps: longer than a burst takes to
@@ -69,15 +70,21 @@ static bool has_queued(struct burst_worker *w) {
     return atomic_load(&w->queued) != NULL;
 }
 
+/* Work, or the end: a worker told to quit stops spinning at once. */
+static bool has_work_or_quit(struct burst_worker *w) {
+    return has_queued(w) || atomic_load(&w->quit);
+}
+
 static bool is_idle(struct burst_worker *w) {
     return !atomic_load(&w->busy);
 }
 
-/* Waits for a burst to be queued; false when told to quit. */
-static bool await_work(struct burst_worker *w) {
-    if (spin_until(w, has_queued)) return true;
+/* Waits for a burst to be queued, spinning first when `spin`; false when
+ * told to quit. */
+static bool await_work(struct burst_worker *w, bool spin) {
+    if (spin && spin_until(w, has_work_or_quit)) return has_queued(w);
     pthread_mutex_lock(&w->lock);
-    while (!has_queued(w) && !w->quit) {
+    while (!has_work_or_quit(w)) {
         w->worker_asleep = true;
         pthread_cond_wait(&w->wake, &w->lock);
         w->worker_asleep = false;
@@ -89,12 +96,16 @@ static bool await_work(struct burst_worker *w) {
 
 static void *worker_main(void *arg) {
     struct burst_worker *w = arg;
-    while (await_work(w)) {
+    /* Spinning pays only while bursts follow each other: not after the
+     * job that starts the writer, which comes long before the first. */
+    bool spin = false;
+    while (await_work(w, spin)) {
         /* busy before taking: a caller that finds nothing queued then
          * waits for what was taken (both sequentially consistent). */
         atomic_store(&w->busy, true);
         struct burst *b = atomic_exchange(&w->queued, NULL);
         if (b != NULL) w->fn(w->context, b->events, b->count);
+        spin = b != NULL && b->count > 0;
         atomic_store(&w->busy, false);
         pthread_mutex_lock(&w->lock);
         if (w->caller_asleep) pthread_cond_broadcast(&w->wake);
@@ -103,14 +114,20 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-/* Whether this process may run on more than one CPU. */
-static bool has_second_cpu(void) {
-    cpu_set_t set;
-    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1;
+/* The CPUs this process may run on but for the caller's current one, so
+ * that a spinning worker never takes the guest's CPU (a new or woken
+ * thread is often put beside its creator); false when there is no other. */
+static bool other_cpus(cpu_set_t *set) {
+    int here = sched_getcpu();
+    if (sched_getaffinity(0, sizeof *set, set) != 0 || here < 0 || here >= CPU_SETSIZE)
+        return false;
+    CPU_CLR(here, set);
+    return CPU_COUNT(set) > 0;
 }
 
 struct burst_worker *burst_worker_start(burst_consumer_fn fn, void *context) {
-    if (!has_second_cpu()) return NULL;
+    cpu_set_t cpus;
+    if (!other_cpus(&cpus)) return NULL;
     struct burst_worker *w = malloc(sizeof *w);
     if (w == NULL) return NULL;
     *w = (struct burst_worker){.fn = fn, .context = context};
@@ -122,10 +139,16 @@ struct burst_worker *burst_worker_start(burst_consumer_fn fn, void *context) {
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    bool started = pthread_create(&w->thread, NULL, worker_main, w) == 0;
+    /* A small stack: the consumer formats and writes, nothing deep. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus);
+    bool started = pthread_create(&w->thread, &attr, worker_main, w) == 0;
+    pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!started) {
-        w->quit = true; /* no thread to join */
+        atomic_store(&w->quit, true); /* no thread to join */
         burst_worker_stop(w);
         return NULL;
     }
@@ -164,8 +187,8 @@ void burst_worker_drain(struct burst_worker *w) {
 void burst_worker_stop(struct burst_worker *w) {
     if (w == NULL) return;
     pthread_mutex_lock(&w->lock);
-    bool running = !w->quit;
-    w->quit = true;
+    bool running = !atomic_load(&w->quit);
+    atomic_store(&w->quit, true);
     pthread_cond_broadcast(&w->wake);
     pthread_mutex_unlock(&w->lock);
     if (running) pthread_join(w->thread, NULL);
