@@ -7,7 +7,10 @@
  * first and lays out the children of every directory contiguously and sorted
  * by name (the parents one level up are in the same order as their groups of
  * children), so a node only needs its first child and child count, and a
- * lookup is a binary search.
+ * lookup is a binary search. Opening runs at every process start: with the
+ * entries in that order (tools/pack_stdlib.py writes them so) the sort is a
+ * pass per depth and linking a walk, linear in the paths' bytes; entries in
+ * another order are sorted.
  *
  * A deflated file is inflated by the first vfs_file_data() call into a
  * private buffer, published with a compare-and-swap: threads racing on the
@@ -91,11 +94,26 @@ static void fail(vfs_builder *b, const char *fmt, ...) {
 /* Orders paths component by component: treating '/' as the smallest byte
  * makes "a/b" sort before "a!" and "ab", as the components "a" < "a!" do.
  * Names never contain NUL, so the mapping is unambiguous. */
-static int path_cmp(const char *a, size_t al, const char *b, size_t bl) {
-    size_t n = al < bl ? al : bl, i = 0;
-    while (i < n && a[i] == b[i]) /* the first difference decides */
+/* The first i < n where a and b differ, or n; eight bytes at a time (paths
+ * share long prefixes). */
+static size_t first_difference(const char *a, const char *b, size_t n) {
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) return i + (size_t)__builtin_ctzll(x ^ y) / 8;
+    }
+#endif
+    while (i < n && a[i] == b[i])
         i++;
-    if (i == n) return (al > bl) - (al < bl);
+    return i;
+}
+
+static int path_cmp(const char *a, size_t al, const char *b, size_t bl) {
+    size_t n = al < bl ? al : bl, i = first_difference(a, b, n);
+    if (i == n) return (al > bl) - (al < bl); /* the first difference decides */
     unsigned ca = a[i] == '/' ? 0u : (unsigned char)a[i];
     unsigned cb = b[i] == '/' ? 0u : (unsigned char)b[i];
     return ca < cb ? -1 : 1;
@@ -109,9 +127,8 @@ static int item_cmp(const void *pa, const void *pb) {
 
 /* Offset of the last '/' in path, or -1 (then the parent is the root). */
 static long last_slash(const char *path, size_t len) {
-    for (size_t i = len; i > 0; i--)
-        if (path[i - 1] == '/') return (long)(i - 1);
-    return -1;
+    const char *slash = len > 0 ? memrchr(path, '/', len) : NULL;
+    return slash ? (long)(slash - path) : -1;
 }
 
 /* ---- validation ---- */
@@ -119,12 +136,11 @@ static long last_slash(const char *path, size_t len) {
 /* Checks one stored path and returns its number of components, or 0 when it
  * is not a valid path. */
 static uint32_t check_path(const char *p, size_t len) {
-    if (len == 0 || len > VFS_PATH_MAX) return 0;
+    if (len == 0 || len > VFS_PATH_MAX || memchr(p, '\0', len)) return 0;
     uint32_t components = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && p[i] == '\0') return 0;
-        if (i < len && p[i] != '/') continue;
+    for (size_t start = 0; start <= len;) {
+        const char *slash = memchr(p + start, '/', len - start);
+        size_t i = slash ? (size_t)(slash - p) : len;
         size_t clen = i - start;
         if (clen == 0) return 0; /* leading, trailing or repeated '/' */
         if (clen == 1 && p[start] == '.') return 0;
@@ -219,11 +235,11 @@ static void collect_items(vfs_builder *b) {
     for (uint32_t i = 0; i < b->count; i++) {
         const uint8_t *e = b->blob + VFS_HEADER_SIZE + (size_t)i * VFS_ENTRY_SIZE;
         const char *path = (const char *)b->blob + off;
-        uint32_t plen = rd32(e + 4), depth = 1, common = 0;
-        while (common < plen && common < prev_len && path[common] == prev[common])
-            common++;
-        for (uint32_t j = 0; j < plen; j++) {
-            if (path[j] != '/') continue;
+        uint32_t plen = rd32(e + 4), depth = 1;
+        size_t common = first_difference(path, prev, plen < prev_len ? plen : prev_len);
+        for (const char *slash = memchr(path, '/', plen); slash;
+             slash = memchr(slash + 1, '/', plen - (size_t)(slash + 1 - path))) {
+            size_t j = (size_t)(slash - path);
             if (j >= common) add_item(b, path, j, depth, NO_ENTRY, VFS_DIR);
             depth++;
         }
@@ -272,34 +288,74 @@ static void fill_node(const vfs_builder *b, const vfs_item *it, vfs_rec *r) {
     }
 }
 
-/* Finds the parent of item i among the sorted, merged items. */
-static bool find_parent(const vfs_builder *b, size_t i, uint32_t *parent) {
-    const vfs_item *it = &b->items[i];
-    long slash = last_slash(it->path, it->len);
-    vfs_item key = {it->path, slash < 0 ? 0 : (uint32_t)slash, it->depth - 1, 0, 0};
-    const vfs_item *p = bsearch(&key, b->items, b->nitems, sizeof *p, item_cmp);
-    if (!p || p->kind != VFS_DIR) return false;
-    *parent = (uint32_t)(p - b->items);
-    return true;
-}
-
-/* Links every node to its parent and checks that children are contiguous,
- * which the sort order guarantees; the check keeps lookups safe regardless. */
+/* Links every node to its parent, one level up, and checks that children
+ * are contiguous. In the sorted order the parents of a level's items come
+ * in the order of the items, so one cursor walks the level above. Any
+ * inconsistency (a parent missing or not a directory, a level skipped)
+ * fails, which keeps lookups safe whatever the blob holds. */
 static bool link_nodes(const vfs_builder *b, eryx_vfs *vfs) {
+    size_t parent = 0, level_start = 0; /* the root's level */
+    size_t parents_end = 1;
     for (size_t i = 1; i < b->nitems; i++) {
-        uint32_t p;
-        if (!find_parent(b, i, &p)) return false;
-        vfs_rec *pr = &vfs->nodes[p];
+        const vfs_item *it = &b->items[i];
+        if (it->depth != b->items[i - 1].depth) {
+            if (it->depth != b->items[i - 1].depth + 1) return false;
+            parent = level_start;
+            parents_end = level_start = i;
+        }
+        long slash = last_slash(it->path, it->len);
+        size_t plen = slash < 0 ? 0 : (size_t)slash;
+        while (parent < parents_end &&
+               (b->items[parent].len != plen || memcmp(b->items[parent].path, it->path, plen) != 0))
+            parent++;
+        if (parent == parents_end || b->items[parent].kind != VFS_DIR) return false;
+        vfs_rec *pr = &vfs->nodes[parent];
         if (pr->nchildren == 0) pr->first_child = (uint32_t)i;
         if (pr->first_child + pr->nchildren != i) return false;
         pr->nchildren++;
-        vfs->nodes[i].parent = p;
+        vfs->nodes[i].parent = (uint32_t)parent;
+    }
+    return true;
+}
+
+/* Sorts the items: stably by depth, one pass per depth level, which leaves
+ * each level in the entries' order; when that is not the index order
+ * (entries not sorted as the packer sorts them), by qsort. False when out
+ * of memory. */
+static bool sort_items(vfs_builder *b) {
+    uint32_t deepest = 0;
+    for (size_t i = 0; i < b->nitems; i++)
+        if (b->items[i].depth > deepest) deepest = b->items[i].depth;
+    size_t *next = calloc((size_t)deepest + 2, sizeof *next);
+    vfs_item *sorted = malloc(b->nitems * sizeof *sorted);
+    if (!next || !sorted) {
+        free(next);
+        free(sorted);
+        return false;
+    }
+    for (size_t i = 0; i < b->nitems; i++)
+        next[b->items[i].depth + 1]++;
+    for (uint32_t d = 1; d <= deepest; d++)
+        next[d] += next[d - 1];
+    for (size_t i = 0; i < b->nitems; i++)
+        sorted[next[b->items[i].depth]++] = b->items[i];
+    free(next);
+    free(b->items);
+    b->items = sorted;
+    for (size_t i = 1; i < b->nitems; i++) {
+        if (item_cmp(&sorted[i - 1], &sorted[i]) > 0) {
+            qsort(b->items, b->nitems, sizeof *b->items, item_cmp);
+            break;
+        }
     }
     return true;
 }
 
 static eryx_vfs *build_index(vfs_builder *b) {
-    qsort(b->items, b->nitems, sizeof *b->items, item_cmp);
+    if (!sort_items(b)) {
+        fail(b, "out of memory");
+        return NULL;
+    }
     if (!merge_items(b)) return NULL;
     eryx_vfs *vfs = calloc(1, sizeof *vfs + b->nitems * sizeof(vfs_rec));
     if (vfs) vfs->inflated = calloc(b->nitems, sizeof *vfs->inflated);
