@@ -77,19 +77,22 @@ void trace_ring_flush(eryx_vm *vm) {
     double us_per_tick = stamp > since ? (double)(int64_t)(now - t->anchor_ns) * 1e-3 /
                                              (double)(int64_t)(stamp - since)
                                        : 0;
-    for (uint32_t i = 0; i < count; i++) {
+    /* The burst's count and last time in locals: the stores into events
+     * would otherwise make the compiler reload them for every record. */
+    size_t n = t->count;
+    double last_us = t->last_us;
+    for (uint32_t i = 0; i < count && n < TRACE_RING_EVENTS; i++) {
         trace_record record = ring->records[i];
-        eryx_trace_event *e = trace_slot(t);
-        if (!e) break;
-        if (!take_record(t, &record, text_used, e)) {
-            t->count--;
-            continue;
-        }
+        eryx_trace_event *e = &t->events[n];
+        if (!take_record(t, &record, text_used, e)) continue;
         uint64_t at = record.stamp < since ? since : record.stamp > stamp ? stamp : record.stamp;
         double us = since_us + (double)(int64_t)(at - since) * us_per_tick;
-        if (us < t->last_us) us = t->last_us;
-        t->last_us = e->t_us = us;
+        if (us < last_us) us = last_us;
+        last_us = e->t_us = us;
+        n++;
     }
+    t->count = n;
+    t->last_us = last_us;
     t->anchor_stamp = stamp;
     t->anchor_ns = now;
     trace_deliver(t);
