@@ -32,6 +32,18 @@ to it (tail duplication), so the eval loop's opcode dispatch is threaded,
 one indirect jump per handler that the branch predictor tells apart,
 instead of one shared jump for every opcode.
 
+And it makes indirect calls check the callee's type against a class
+known when the unit is compiled: the table never changes after it is
+initialized (the module has no table.set, table.grow or table.init), so
+this script writes it out again as two constant arrays, each function and
+the class of its signature (equal signatures, one class; 0: no function),
+and a call_indirect of type T becomes a bounds check against a constant,
+one load of the class, a comparison with T's class and one load of the
+function, instead of five loads (the table's size and data, the entry's
+function and type, the registered type of T) and three branches. The host
+checks the arrays against the table it builds (Z_guest_init_table) and
+refuses to run when they disagree.
+
 And it turns calls of the import eryx.tsc (the time stamp of trace events)
 into an inline read of the CPU's time stamp counter on x86-64: a call per
 traced line would cost more than the read itself (see inline_tsc).
@@ -54,6 +66,23 @@ SWITCH_RE = re.compile(r"^(\s*)switch \((w2c_i\d+)\) \{$")
 CASE_RE = re.compile(r"^\s*case (\d+): goto (w2c_\w+);$")
 DEFAULT_RE = re.compile(r"^\s*default: goto (w2c_\w+);$")
 THREADED_CASES = 32  # smaller switches stay switches
+REGISTER_RE = re.compile(r"^  func_types\[(\d+)\] = wasm_rt_register_func_type\((.*)\);$")
+ALLOCATE_RE = re.compile(r"^  wasm_rt_allocate_funcref_table\(&instance->w2c_T0, (\d+), (\d+)\);$")
+TABLE_INIT_RE = re.compile(r"^  funcref_table_init\(&instance->w2c_T0, elem_segment_exprs_w2c_e0, "
+                           r"(\d+), (\d+)u, 0, (\d+), instance, func_types\);$")
+ELEM_RE = re.compile(r"^  \{(\d+), \(wasm_rt_function_ptr_t\)&(w2c_\w+), 0\},$")
+CALL_INDIRECT_RE = re.compile(r"CALL_INDIRECT\(instance->w2c_T0, ([^()]*\(\*\)\([^()]*\)), (\d+), ")
+TYPED_CALLS = """
+/* call_indirect through the constant copy of table T0 (split_wasm2c.py). */
+#define ERYX_T0_SIZE %du
+extern const u8 eryx_T0_class[ERYX_T0_SIZE] __attribute__((visibility("hidden")));
+extern const wasm_rt_function_ptr_t eryx_T0_funcs[ERYX_T0_SIZE]
+    __attribute__((visibility("hidden")));
+#define CALL_TYPED(t, cls, x, ...)                                      \\
+  (LIKELY((x) < ERYX_T0_SIZE && eryx_T0_class[x] == (cls)) ||           \\
+       TRAP(CALL_INDIRECT),                                             \\
+   ((t)eryx_T0_funcs[x])(__VA_ARGS__))
+"""
 BASE_ACCESSORS = """
 /* Loads and stores from a memory base held in a local (see split_wasm2c.py).
  * No forced read (wasm2c's empty asm taking the loaded value): that asm is
@@ -85,6 +114,69 @@ static inline u64 eryx_inline_tsc(struct Z_eryx_instance_t* ctx) {
 #endif
 }
 """
+
+
+class TypedTable:
+    """Table T0 as constants: each entry's function and signature class."""
+
+    def __init__(self, lines):
+        registered = {int(m.group(1)): m.group(2)
+                      for m in map(REGISTER_RE.match, lines) if m}
+        signatures = sorted(set(registered.values()))
+        if not registered or len(signatures) > 255:
+            sys.exit("split_wasm2c: unexpected function types")
+        self.class_of_type = {t: signatures.index(s) + 1 for t, s in registered.items()}
+        self.rep_type = {c: t for t, c in sorted(self.class_of_type.items(), reverse=True)}
+        sizes = [m.groups() for m in map(ALLOCATE_RE.match, lines) if m]
+        inits = [m.groups() for m in map(TABLE_INIT_RE.match, lines) if m]
+        start = lines.index("static const wasm_elem_segment_expr_t elem_segment_exprs_w2c_e0[] = {")
+        end = lines.index("};", start)
+        elems = [ELEM_RE.match(l) for l in lines[start + 1:end]]
+        if (len(sizes) != 1 or sizes[0][0] != sizes[0][1] or len(inits) != 1 or not all(elems)
+                or "elem_segment_exprs_w2c_e1" in "\n".join(lines)):
+            sys.exit("split_wasm2c: unexpected table layout")
+        self.size = int(sizes[0][0])
+        count, offset, count2 = map(int, inits[0])
+        if count != len(elems) or count2 != count or offset + count > self.size:
+            sys.exit("split_wasm2c: unexpected table initializer")
+        self.entries = [(0, "NULL")] * self.size
+        for i, m in enumerate(elems):
+            self.entries[offset + i] = (self.class_of_type[int(m.group(1))], "&" + m.group(2))
+
+    def call(self, line):
+        """A body line with each call_indirect of T0 made a CALL_TYPED."""
+        return CALL_INDIRECT_RE.sub(
+            lambda m: "CALL_TYPED(%s, %d, " % (m.group(1), self.class_of_type[int(m.group(2))]),
+            line)
+
+    def definitions(self):
+        """The arrays, and the check of them against the table the host
+        builds from the module: same functions, and classes that are the
+        registered types (which is what the original check compares)."""
+        ntypes = max(self.class_of_type) + 1
+        out = ["const u8 eryx_T0_class[%d] = {%s};" % (
+                   self.size, ",".join(str(c) for c, _ in self.entries)),
+               "const wasm_rt_function_ptr_t eryx_T0_funcs[%d] = {%s};" % (
+                   self.size, ",".join("(wasm_rt_function_ptr_t)" + f if f != "NULL" else f
+                                       for _, f in self.entries)),
+               "static const u8 eryx_class_of_type[%d] = {%s};" % (
+                   ntypes, ",".join(str(self.class_of_type.get(t, 0)) for t in range(ntypes))),
+               "static const u16 eryx_class_rep[%d] = {0,%s};" % (
+                   len(self.rep_type) + 1,
+                   ",".join(str(self.rep_type[c]) for c in range(1, len(self.rep_type) + 1))),
+               "static int typed_table_agrees(const wasm_rt_funcref_table_t* t) {",
+               "  if (t->size != ERYX_T0_SIZE) return 0;",
+               "  for (u32 i = 0; i < %d; i++)" % ntypes,
+               "    if (func_types[i] != func_types[eryx_class_rep[eryx_class_of_type[i]]]) return 0;",
+               "  for (u32 x = 0; x < ERYX_T0_SIZE; x++) {",
+               "    u8 c = eryx_T0_class[x];",
+               "    if (t->data[x].func != eryx_T0_funcs[x]) return 0;",
+               "    if (c ? t->data[x].func_type != func_types[eryx_class_rep[c]] : t->data[x].func != NULL)",
+               "      return 0;",
+               "  }",
+               "  return 1;",
+               "}"]
+        return out
 
 
 def inline_tsc(line):
@@ -158,8 +250,10 @@ def main():
     header += [l.replace('#include "guest.h"', '#include "guest.h"') for l in prologue]
     if "#if WASM_RT_MEMCHECK_SIGNAL_HANDLER" not in "\n".join(prologue):
         sys.exit("split_wasm2c: unexpected prologue")
+    table = TypedTable(lines)
     header.append(BASE_ACCESSORS)
     header.append(TSC_INLINE)
+    header.append(TYPED_CALLS % table.size)
     header += [DEFINE_RE.sub(lambda m: "DEFINE_%s_B(" % m.group(1), l)
                for l in prologue if DEFINE_RE.match(l)]
     header.append("#define func_types eryx_guest_func_types")
@@ -177,9 +271,14 @@ def main():
         init.append("u32 func_types[%s];" % ntypes if FUNC_TYPES_RE.match(l) else l)
     init += lines[i_decl_end:i_first_fn]
     init += lines[i_glue:]
+    init += table.definitions()
     # The host builds the function table of a process without instantiating
-    # (instances start from a saved image).
-    init.append("void Z_guest_init_table(Z_guest_instance_t* instance) { init_tables(instance); }")
+    # (instances start from a saved image); 0 when the constant copy
+    # disagrees with it.
+    init.append("int Z_guest_init_table(Z_guest_instance_t* instance) {")
+    init.append("  init_tables(instance);")
+    init.append("  return typed_table_agrees(&instance->w2c_T0);")
+    init.append("}")
     write_if_changed(os.path.join(outdir, "guest_init.c"), "\n".join(init) + "\n")
 
     # Bodies: split at function starts into chunks of similar size.
@@ -201,6 +300,7 @@ def main():
                 l = PROLOGUE + " u8* const membase = instance->w2c_memory.data;"
             else:
                 l = inline_tsc(ACCESS_RE.sub(r"\1_b(membase, ", INDIRECT_RE.sub("instance", l)))
+                l = table.call(l)
             out.append(l)
         write_if_changed(os.path.join(outdir, "guest_f%02d.c" % n), "\n".join(out) + "\n")
     for n in range(len(chunks), 100):
