@@ -29,7 +29,8 @@ CPY_LIBS := $(CPY)/libpython3.11.a $(CPY)/Modules/_decimal/libmpdec/libmpdec.a \
 GEN := $(B)/gen
 GUEST_CHUNKS := 16
 GEN_SRCS := $(GEN)/guest_init.c $(foreach i,$(shell seq -w 0 $$(($(GUEST_CHUNKS) - 1))),$(GEN)/guest_f$(i).c)
-GEN_OBJS := $(GEN_SRCS:.c=.o)
+GEN_BCS := $(GEN_SRCS:.c=.bc)
+GEN_OBJS := $(GEN)/guest_lto.o
 
 HOST_SRCS := $(wildcard src/host/*.c)
 HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
@@ -194,8 +195,17 @@ PGO := $(B)/pgo
 $(GEN)/%.pgo.o: $(GEN)/%.c $(GEN)/guest_impl.h
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-generate -c $< -o $@
 
-$(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
-	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
+# Then ThinLTO over the units: each is compiled to bitcode (.bc) and ld.lld
+# optimizes them together into one native object, so that small helpers
+# (_Py_NewReference, PyType_IsSubtype, ...) inline across the units.
+# bench/suite.py A/B: 0.980x (train 0.977, held-out 0.983); --lto-O3 gave
+# 0.974x but fib 1.12x.
+$(GEN)/%.bc: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
+	$(HOST_CC) $(GEN_CFLAGS) -flto=thin -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
+
+$(GEN)/guest_lto.o: $(GEN_BCS)
+	ld.lld-19 -r --lto-O2 --thinlto-jobs=$(JOBS) -mllvm -tail-dup-pred-size=1000 \
+	  -mllvm -tail-dup-succ-size=1000 -o $@ $^
 
 # ---- 5. standard library image ----
 # Its files' time is the CPython release's (SOURCE_DATE_EPOCH overrides it).
