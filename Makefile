@@ -252,9 +252,18 @@ $(PGO)/train: tools/pgo_train.c $(HOST_OBJS) $(LIB_DATA_OBJS) $(GEN_PGO_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -fprofile-instr-generate -o $@ $(filter %.c %.o,$^) $(LIB_LDLIBS)
 
-$(PGO)/guest.profdata: $(GEN_PGO_OBJS) tools/pgo_train.c $(wildcard tests/corpus/*.py) | $(PGO)/train
+# The training runs the stdlib corpus and the benchmark suite's training
+# half (bench/suite/, "# half: train"), each program calling its bench()
+# once; the held-out half shows whether the profile overfits.
+PGO_SUITE := $(patsubst bench/suite/%,$(PGO)/suite/%,$(shell grep -l '^# half: train' bench/suite/*.py))
+PGO_TRAINING := $(sort $(wildcard tests/corpus/*.py)) $(PGO_SUITE)
+$(PGO)/suite/%.py: bench/suite/%.py
+	@mkdir -p $(@D)
+	{ cat $<; printf '\nbench()\n'; } > $@
+
+$(PGO)/guest.profdata: $(GEN_PGO_OBJS) tools/pgo_train.c $(PGO_TRAINING) | $(PGO)/train
 	rm -f $(PGO)/train.profraw
-	LLVM_PROFILE_FILE=$(PGO)/train.profraw $(PGO)/train $(sort $(wildcard tests/corpus/*.py))
+	LLVM_PROFILE_FILE=$(PGO)/train.profraw $(PGO)/train $(PGO_TRAINING)
 	llvm-profdata-19 merge -o $@ $(PGO)/train.profraw
 
 # ---- 7. host library and CLI ----
