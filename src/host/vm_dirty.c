@@ -20,8 +20,8 @@
  * after a fault in it.
  */
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "vm.h"
