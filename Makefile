@@ -29,8 +29,7 @@ CPY_LIBS := $(CPY)/libpython3.11.a $(CPY)/Modules/_decimal/libmpdec/libmpdec.a \
 GEN := $(B)/gen
 GUEST_CHUNKS := 16
 GEN_SRCS := $(GEN)/guest_init.c $(foreach i,$(shell seq -w 0 $$(($(GUEST_CHUNKS) - 1))),$(GEN)/guest_f$(i).c)
-GEN_BCS := $(GEN_SRCS:.c=.bc)
-GEN_OBJS := $(GEN)/guest_lto.o
+GEN_OBJS := $(GEN_SRCS:.c=.o)
 
 HOST_SRCS := $(wildcard src/host/*.c)
 HOST_OBJS := $(HOST_SRCS:src/host/%.c=$(B)/host/%.o)
@@ -139,7 +138,7 @@ $(CPY_SRC)/.stamp: $(CPY_PATCHES) | $(B)/deps/.stamp
 # -O3 0.995x of -O2; -O3 with -flto=thin (LTO at the wasm link) 0.980x of
 # -O3, for a 20% larger guest, 2.5 MB more library and 60% more build time;
 # -march=native -ffp-contract=off for the generated C (GEN_CFLAGS) 1.002x;
-# with ThinLTO of the generated units (below), -flto=thin for CPython at
+# with ThinLTO of the generated units (see below), -flto=thin for CPython at
 # the wasm link as well 0.997x, for 1.8 MB more and 3 minutes more build.
 CPY_CONFIGURE_FLAGS := --with-pymalloc
 CPY_OPT := -DNDEBUG -O2
@@ -191,23 +190,19 @@ $(GEN_SRCS) $(GEN)/guest_impl.h &: $(GEN)/guest.c tools/split_wasm2c.py
 
 # Profile-guided: the units are compiled twice, instrumented (.pgo.o, also
 # what mkimage runs on) and then optimized with the profile of a training
-# run over the stdlib corpus (about 12% faster Python).
+# run (about 12% faster Python; see the training set below).
 GEN_PGO_OBJS := $(GEN_SRCS:.c=.pgo.o)
 PGO := $(B)/pgo
 $(GEN)/%.pgo.o: $(GEN)/%.c $(GEN)/guest_impl.h
 	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-generate -c $< -o $@
 
-# Then ThinLTO over the units: each is compiled to bitcode (.bc) and ld.lld
-# optimizes them together into one native object, so that small helpers
-# (_Py_NewReference, PyType_IsSubtype, ...) inline across the units.
-# bench/suite.py A/B: 0.980x (train 0.977, held-out 0.983); --lto-O3 gave
-# 0.974x but fib 1.12x.
-$(GEN)/%.bc: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
-	$(HOST_CC) $(GEN_CFLAGS) -flto=thin -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
-
-$(GEN)/guest_lto.o: $(GEN_BCS)
-	ld.lld-19 -r --lto-O2 --thinlto-jobs=$(JOBS) -mllvm -tail-dup-pred-size=1000 \
-	  -mllvm -tail-dup-succ-size=1000 -o $@ $^
+# Measured and not taken: ThinLTO over the units (bitcode linked into one
+# native object by ld.lld -r --lto-O2), 0.980x (train 0.977, held-out
+# 0.983), because the eval loop's frame grows with what it inlines: under
+# a 1 MiB stack a C-recursive repr() chain stopped at depth 942 instead of
+# about 1120, below the default recursion limit (tests/test_hardening.py).
+$(GEN)/%.o: $(GEN)/%.c $(GEN)/guest_impl.h $(PGO)/guest.profdata
+	$(HOST_CC) $(GEN_CFLAGS) -fprofile-instr-use=$(PGO)/guest.profdata -c $< -o $@
 
 # ---- 5. standard library image ----
 # Its files' time is the CPython release's (SOURCE_DATE_EPOCH overrides it).
