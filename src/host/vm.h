@@ -28,10 +28,15 @@ typedef struct eryx_vm eryx_vm;
  * (vm_dirty.c), as 4 KiB page indices. */
 typedef struct {
     uint32_t *pages;
+    uint8_t *unchanged; /* per listed page: resets in a row it was found equal */
     uint32_t count, cap;
     bool complete; /* pages lists every copy */
     bool open;     /* between vm_written_open and vm_written_close */
     long faults;   /* the thread's fault count at vm_written_open */
+    /* Bitmaps over the region's pages (npages of them): dropped once, and
+     * written again after that (never dropped again). */
+    uint8_t *dropped, *returned;
+    size_t npages;
 } vm_written;
 
 #define VM_PAGE_SIZE 65536u
