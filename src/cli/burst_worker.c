@@ -18,7 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "clock.h"
 
 struct burst {
     const eryx_trace_event *events;
@@ -42,12 +43,6 @@ struct burst_worker {
  * run or to write. */
 #define SPIN_NS 200000
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Spins for up to SPIN_NS until `done(w)`; whether it came. */
 static bool spin_until(struct burst_worker *w, bool (*done)(struct burst_worker *)) {
     uint64_t deadline = 0;
@@ -57,7 +52,7 @@ static bool spin_until(struct burst_worker *w, bool (*done)(struct burst_worker 
         __builtin_ia32_pause();
 #endif
         if (i % 64 == 0) {
-            uint64_t t = now_ns();
+            uint64_t t = monotonic_ns();
             if (deadline == 0)
                 deadline = t + SPIN_NS;
             else if (t > deadline)

@@ -9,8 +9,8 @@
  * children), so a node only needs its first child and child count, and a
  * lookup is a binary search. Opening runs at every process start: with the
  * entries in that order (tools/pack_stdlib.py writes them so) the sort is a
- * pass per depth and linking a walk, linear in the paths' bytes; entries in
- * another order are sorted.
+ * counting sort by depth and linking a walk, linear in the paths' bytes;
+ * entries in another order are sorted.
  *
  * A deflated file is inflated by the first vfs_file_data() call into a
  * private buffer, published with a compare-and-swap: threads racing on the
@@ -318,8 +318,8 @@ static bool link_nodes(const vfs_builder *b, eryx_vfs *vfs) {
     return true;
 }
 
-/* Sorts the items: stably by depth, one pass per depth level, which leaves
- * each level in the entries' order; when that is not the index order
+/* Sorts the items: stably by depth (a counting sort), which leaves each
+ * level in the entries' order; when that is not the index order
  * (entries not sorted as the packer sorts them), by qsort. False when out
  * of memory. */
 static bool sort_items(vfs_builder *b) {
