@@ -489,7 +489,20 @@ eryx_status eryx_sandbox_resume(eryx_sandbox *sandbox, eryx_trace_action action)
  * configuration (files open on a volume become closed fds). When the
  * configuration has a snapshot key, the blob carries an HMAC-SHA-256 of
  * itself. *blob is freed with eryx_free. ERYX_EINVAL for a stateless
- * sandbox, ERYX_EBUSY while it runs. */
+ * sandbox, ERYX_EBUSY while it runs; ERYX_EINTERNAL when the session had
+ * to be reset on the way (its interpreter trapped), and nothing is saved.
+ *
+ * First the session's objects whose end no program can observe become
+ * immortal, as None is in Python 3.12: strings, bytes, numbers, code,
+ * tuples and frozensets of those, functions, classes, modules and
+ * descriptors (the built-in image's are so from the start). References to
+ * them then write nothing, so executions started from the snapshot leave
+ * most of their memory as they found it, and a stateless reset has less
+ * to restore (a Jinja2 render request in a stateless sandbox: 37 -> 25 us).
+ * They live for good, and what they hold with them (a function's globals
+ * and defaults, a class's attributes); sys.getrefcount() of one is
+ * 805306368. Instances of classes, dicts, lists and sets stay as they
+ * were, so their __del__ methods and weakref callbacks run as before. */
 eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len);
 
 /* Replaces the session's state with a snapshot. A blob from another build,

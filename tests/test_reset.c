@@ -3,7 +3,8 @@
  * execution: the pages of memory the last one wrote (copied back from the
  * template, src/host/vm_dirty.c), memory it grew, its random state, and the
  * compiled code of sources run before (src/host/code_cache.c), which must
- * never carry anything from one execution into the next.
+ * never carry anything from one execution into the next; and the immortal
+ * objects that make those resets cheap, which must not change what dies.
  *
  * usage: test_reset [FILTER]   runs the tests whose name contains FILTER
  */
@@ -211,6 +212,47 @@ static void test_random_state(void) {
     eryx_config_free(config);
 }
 
+/* ---- immortal objects (patches/cpython-3.11-immortal-image.patch) ---- */
+
+/* A snapshot makes the objects no program can see die immortal (eryx.h):
+ * instances, dicts and weakrefs keep dying as before, with their __del__
+ * and callbacks, in every execution started from it and in a session
+ * restored from it; classes and functions do not die, and their counts
+ * stay. */
+static void test_snapshot_objects_still_die(void) {
+    eryx_config *config = config_from(
+        "import sys, weakref\nlog = []\n"
+        "class A:\n    def __del__(self):\n        log.append(self.n)\n"
+        "a = A()\na.n = 1\ncache = {'k': A()}\ncache['k'].n = 3\n"
+        "class W:\n    pass\nw = W()\nr = weakref.ref(w, lambda ref: log.append('gone'))\n");
+    static const char request[] =
+        "del a\ndel w\ncache.clear()\n"
+        "result = log + [sys.getrefcount(A), sys.getrefcount(log) < 10, r() is None]";
+    static const char expected[] = "[1, \"gone\", 3, 805306368, true, true]";
+    eryx_sandbox *stateless = new_sandbox(config, false);
+    for (int i = 0; stateless && i < 2; i++)
+        expect_result(stateless, request, expected);
+    eryx_sandbox *session = new_sandbox(config, true);
+    if (session) expect_result(session, request, expected);
+    eryx_sandbox_free(stateless);
+    eryx_sandbox_free(session);
+    eryx_config_free(config);
+}
+
+/* References to immortal objects change no count, even many at once (a
+ * repeated list adds them in one step), so that none can wrap around. */
+static void test_immortal_counts_stay(void) {
+    eryx_sandbox *sb = new_sandbox(NULL, false);
+    if (!sb) return;
+    expect_result(sb,
+                  "import sys\nbefore = [sys.getrefcount(x) for x in (None, 'abc', len, 7)]\n"
+                  "x = [None, 'abc', len, 7] * 10**6\ny = list(x) + x\nz = (None,) * 10**6\n"
+                  "after = [sys.getrefcount(x) for x in (None, 'abc', len, 7)]\n"
+                  "result = [before == after, sys.getrefcount(None)]",
+                  "[true, 805306368]");
+    eryx_sandbox_free(sb);
+}
+
 /* ---- compiled code kept between executions ---- */
 
 static void test_code_cache_same_source(void) {
@@ -322,6 +364,8 @@ static const test_case tests[] = {
     {"grown_memory_restored", test_grown_memory_restored},
     {"session_reset_after_stop", test_session_reset_after_stop},
     {"random_state", test_random_state},
+    {"snapshot_objects_still_die", test_snapshot_objects_still_die},
+    {"immortal_counts_stay", test_immortal_counts_stay},
     {"code_cache_same_source", test_code_cache_same_source},
     {"code_cache_many_sources", test_code_cache_many_sources},
     {"code_cache_interactive", test_code_cache_interactive},

@@ -402,6 +402,7 @@ def init():
     # and leave their pages shared with the image.
     gc.collect()
     gc.freeze()
+    _eryx_host.immortalize()
 
 
 def _compile(source, interactive):

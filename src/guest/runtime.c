@@ -349,6 +349,14 @@ static PyObject *py_reseed(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* _eryx_host.immortalize() -> tracked: eryx_runtime.init's end, for the
+ * image; eryx_settle below does the same for a snapshot. */
+static PyObject *py_immortalize(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return PyLong_FromSsize_t(_PyGC_ImmortalizeImage());
+}
+
 static PyMethodDef host_methods[] = {
     {"trace_on", py_trace_on, METH_VARARGS, "Trace the frames of code with this co_filename."},
     {"trace_off", py_trace_off, METH_NOARGS, "Stop tracing."},
@@ -359,6 +367,8 @@ static PyMethodDef host_methods[] = {
     {"code_get", py_code_get, METH_NOARGS, "The cached compiled code of the source, or None."},
     {"code_put", py_code_put, METH_O, "Offer the compiled code of the source."},
     {"reseed", py_reseed, METH_O, "New state for a _random.Random from the host's entropy."},
+    {"immortalize", py_immortalize, METH_NOARGS,
+     "Make the objects no program can see die immortal."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -420,6 +430,16 @@ EXPORT(eryx_init) int eryx_init(void) {
         return 4;
     }
     return 0;
+}
+
+/* Before a session is saved as a snapshot: makes the objects whose death
+ * no program can see immortal (patches/cpython-3.11-immortal-image.patch),
+ * so that the references the executions started from it take and drop
+ * write nothing, and a stateless reset has fewer pages to compare and copy
+ * back. Reports as an execution that set no result. */
+EXPORT(eryx_settle) void eryx_settle(void) {
+    _PyGC_ImmortalizeImage();
+    outcome_report_done();
 }
 
 EXPORT(eryx_alloc) void *eryx_alloc(size_t n) {

@@ -152,10 +152,33 @@ static bool page_differs(const uint8_t *page, size_t off, const uint8_t *image, 
     return memcmp(page, off < image_size ? image + off : zero, PAGE) != 0;
 }
 
+static void settle(eryx_vm *vm, void *arg) {
+    (void)arg;
+    Z_guestZ_eryx_settle(&vm->guest);
+}
+
+/* Before the state is saved, the guest makes the objects whose death no
+ * program can see immortal (src/guest/runtime.c, eryx_settle), so that the
+ * executions started from the snapshot leave their pages unwritten. It runs
+ * as an execution of its own (timeout, traps); one that failed leaves the
+ * objects as they were, and the state is saved all the same, unless the
+ * session had to be reset. */
+static eryx_status settle_session(eryx_sandbox *sandbox) {
+    eryx_result *r = NULL;
+    eryx_exec_options quiet = {.trace = -1};
+    eryx_status status = sandbox_execute_entry(sandbox, settle, NULL, &quiet, &r);
+    if (status != ERYX_OK) return status;
+    bool reset = r->session_reset;
+    eryx_result_free(r);
+    return reset ? ERYX_EINTERNAL : ERYX_OK;
+}
+
 eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len) {
     if (blob) *blob = NULL;
     if (len) *len = 0;
     if (!sandbox || !blob || !len || !sandbox->persistent) return ERYX_EINVAL;
+    eryx_status settled = settle_session(sandbox);
+    if (settled != ERYX_OK) return settled;
     if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
     eryx_vm *vm = sandbox->vm;
     const uint8_t *image = vm_image_memory();
