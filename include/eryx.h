@@ -489,20 +489,7 @@ eryx_status eryx_sandbox_resume(eryx_sandbox *sandbox, eryx_trace_action action)
  * configuration (files open on a volume become closed fds). When the
  * configuration has a snapshot key, the blob carries an HMAC-SHA-256 of
  * itself. *blob is freed with eryx_free. ERYX_EINVAL for a stateless
- * sandbox, ERYX_EBUSY while it runs; ERYX_EINTERNAL when the session had
- * to be reset on the way (its interpreter trapped), and nothing is saved.
- *
- * First the session's objects whose end no program can observe become
- * immortal, as None is in Python 3.12: strings, bytes, numbers, code,
- * tuples and frozensets of those, functions, classes, modules and
- * descriptors (the built-in image's are so from the start). References to
- * them then write nothing, so executions started from the snapshot leave
- * most of their memory as they found it, and a stateless reset has less
- * to restore (a Jinja2 render request in a stateless sandbox: 37 -> 25 us).
- * They live for good, and what they hold with them (a function's globals
- * and defaults, a class's attributes); sys.getrefcount() of one is
- * 805306368. Instances of classes, dicts, lists and sets stay as they
- * were, so their __del__ methods and weakref callbacks run as before. */
+ * sandbox, ERYX_EBUSY while it runs. */
 eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len);
 
 /* Replaces the session's state with a snapshot. A blob from another build,
@@ -532,7 +519,22 @@ eryx_status eryx_config_set_snapshot_key(eryx_config *config, const void *key, s
  * every execution will run is best run a few times before the snapshot is
  * taken: CPython specializes a function after about 8 calls, and the
  * snapshot keeps it so. Errors as for eryx_sandbox_restore; NULL blob
- * clears the setting. */
+ * clears the setting.
+ *
+ * The state is settled here (milliseconds: the interpreter runs once on
+ * it, within the configured memory limit and 2 s or the timeout if that is
+ * shorter; past them it stays as it was): the objects in it whose end no
+ * program can observe become immortal, as None is in Python 3.12:
+ * modules, classes, functions that are not closures, descriptors, and the
+ * strings, bytes, numbers, code, tuples and frozensets (the built-in
+ * image's are so from the start). References to them then write nothing,
+ * so an execution leaves most of the memory it started from as it found
+ * it, and a stateless reset has less to restore (a Jinja2 render request:
+ * 37 -> 25 us). sys.getrefcount() of one is 805306368, and it outlives what
+ * the execution does to it, as the state it belongs to does. Instances,
+ * dicts, lists, sets and closures stay as they were, so their __del__
+ * methods and weakref callbacks run as before. Sessions restored with
+ * eryx_sandbox_restore are not settled. */
 eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size_t len,
                                      char *errbuf, size_t errlen);
 

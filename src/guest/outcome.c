@@ -243,10 +243,6 @@ static void success_outcome(outcome *o, PyObject *value) {
     Py_XDECREF(tb);
 }
 
-void outcome_report_done(void) {
-    outcome_report(no_result);
-}
-
 void outcome_report(PyObject *value) {
     outcome o = {.record = {.kind = OUTCOME_OK}};
     if (value) {

@@ -52,7 +52,6 @@ typedef struct {
 typedef struct _object PyObject;
 int outcome_init(PyObject *runtime);
 void outcome_report(PyObject *value);
-void outcome_report_done(void); /* outcome_report of no result */
 void outcome_report_failure(const char *why);
 #endif
 

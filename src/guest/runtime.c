@@ -350,7 +350,7 @@ static PyObject *py_reseed(PyObject *self, PyObject *arg) {
 }
 
 /* _eryx_host.immortalize() -> tracked: eryx_runtime.init's end, for the
- * image; eryx_settle below does the same for a snapshot. */
+ * image; eryx_settle below does the same for a template. */
 static PyObject *py_immortalize(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -432,14 +432,13 @@ EXPORT(eryx_init) int eryx_init(void) {
     return 0;
 }
 
-/* Before a session is saved as a snapshot: makes the objects whose death
- * no program can see immortal (patches/cpython-3.11-immortal-image.patch),
- * so that the references the executions started from it take and drop
- * write nothing, and a stateless reset has fewer pages to compare and copy
- * back. Reports as an execution that set no result. */
+/* On a snapshot about to become a template (src/host/snapshot.c): makes
+ * the objects whose death no program can see immortal
+ * (patches/cpython-3.11-immortal-image.patch), so that the references the
+ * executions started from it take and drop write nothing, and a stateless
+ * reset has fewer pages to compare and copy back. */
 EXPORT(eryx_settle) void eryx_settle(void) {
     _PyGC_ImmortalizeImage();
-    outcome_report_done();
 }
 
 EXPORT(eryx_alloc) void *eryx_alloc(size_t n) {

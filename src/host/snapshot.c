@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <zlib.h>
 
+#include "clock.h"
 #include "hmac.h"
 #include "sandbox.h"
+#include "watchdog.h"
 
 #define PAGE     4096u
 #define FLAG_MAC 1u
@@ -152,33 +154,10 @@ static bool page_differs(const uint8_t *page, size_t off, const uint8_t *image, 
     return memcmp(page, off < image_size ? image + off : zero, PAGE) != 0;
 }
 
-static void settle(eryx_vm *vm, void *arg) {
-    (void)arg;
-    Z_guestZ_eryx_settle(&vm->guest);
-}
-
-/* Before the state is saved, the guest makes the objects whose death no
- * program can see immortal (src/guest/runtime.c, eryx_settle), so that the
- * executions started from the snapshot leave their pages unwritten. It runs
- * as an execution of its own (timeout, traps); one that failed leaves the
- * objects as they were, and the state is saved all the same, unless the
- * session had to be reset. */
-static eryx_status settle_session(eryx_sandbox *sandbox) {
-    eryx_result *r = NULL;
-    eryx_exec_options quiet = {.trace = -1};
-    eryx_status status = sandbox_execute_entry(sandbox, settle, NULL, &quiet, &r);
-    if (status != ERYX_OK) return status;
-    bool reset = r->session_reset;
-    eryx_result_free(r);
-    return reset ? ERYX_EINTERNAL : ERYX_OK;
-}
-
 eryx_status eryx_sandbox_snapshot(eryx_sandbox *sandbox, void **blob, size_t *len) {
     if (blob) *blob = NULL;
     if (len) *len = 0;
     if (!sandbox || !blob || !len || !sandbox->persistent) return ERYX_EINVAL;
-    eryx_status settled = settle_session(sandbox);
-    if (settled != ERYX_OK) return settled;
     if (atomic_exchange(&sandbox->busy, true)) return ERYX_EBUSY;
     eryx_vm *vm = sandbox->vm;
     const uint8_t *image = vm_image_memory();
@@ -483,6 +462,57 @@ const char *snapshot_load(const void *blob, size_t len, const uint8_t *key, size
     return problem;
 }
 
+/* ---- settling a template ---- */
+
+/* The longest the guest may take to settle a template, unless the
+ * configured timeout is shorter: its walk over the objects takes
+ * milliseconds; a snapshot whose memory was made to loop is kept as it
+ * is. */
+#define SETTLE_S 2.0
+
+static void settle(eryx_vm *vm, void *arg) {
+    (void)arg;
+    Z_guestZ_eryx_settle(&vm->guest);
+}
+
+static void copy_settled(uint8_t *memory, void *arg) {
+    const eryx_vm *vm = arg;
+    const uint8_t *image = vm_image_memory();
+    size_t image_size = vm_image_bytes(), size = vm->guest.w2c_memory.size;
+    for (size_t off = 0; off < size; off += PAGE)
+        if (page_differs(vm->reservation + off, off, image, image_size))
+            memcpy(memory + off, vm->reservation + off, PAGE);
+}
+
+/* A template whose objects that no program can see die are immortal
+ * (src/guest/runtime.c, eryx_settle), so that the executions started from
+ * it leave most of their memory unwritten: the guest runs once on it, in an
+ * instance of its own within the configuration's memory limit and SETTLE_S
+ * (or its timeout), and the template is that instance's memory then. When
+ * that cannot be, `t` as it is (the settling only makes resets cheaper).
+ * Takes the reference to `t`. */
+static vm_template *settled(vm_template *t, const eryx_config *config) {
+    uint64_t limit_pages = config->memory_bytes / VM_PAGE_SIZE;
+    double seconds =
+        config->timeout_s > 0 && config->timeout_s < SETTLE_S ? config->timeout_s : SETTLE_S;
+    eryx_vm *vm =
+        vm_new(t, (uint32_t)(limit_pages < VM_MAX_PAGES ? limit_pages : VM_MAX_PAGES), NULL);
+    if (!vm) return t;
+    vm_stop stop = VM_STOP_TRAP;
+    if (watchdog_arm(vm, monotonic_ns() + (uint64_t)(seconds * 1e9)) == 0) {
+        stop = vm_call(vm, settle, NULL);
+        watchdog_disarm(vm);
+    }
+    vm_template *better = stop == VM_RUNNING ? vm_template_new(vm->guest.w2c_memory.pages,
+                                                               vm->guest.w2c___stack_pointer,
+                                                               &t->wasi, copy_settled, vm)
+                                             : NULL;
+    vm_free(vm);
+    if (!better) return t;
+    vm_template_unref(t);
+    return better;
+}
+
 eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size_t len,
                                      char *errbuf, size_t errlen) {
     if (!config) {
@@ -504,7 +534,7 @@ eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size
         return status_of(problem);
     }
     vm_template_unref(config->template);
-    config->template = state.template;
+    config->template = settled(state.template, config);
     memfs_free(config->fs.tree);
     config->fs.tree = state.tree;
     return ERYX_OK;

@@ -55,6 +55,7 @@ vm_stop vm_call(eryx_vm *vm, vm_entry fn, void *arg) {
         vm->trap_code = WASM_RT_TRAP_EXHAUSTION;
         return VM_STOP_STACK;
     }
+    vm_claim_fault_handler();
     pthread_mutex_lock(&vm->lock);
     vm->running = true;
     atomic_store(&vm->stop, VM_RUNNING);

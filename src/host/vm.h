@@ -143,7 +143,8 @@ static inline eryx_vm *vm_of_memory(wasm_rt_memory_t *memory) {
 }
 
 /* Prepares the calling thread to run guest code (signal alt-stack, stack
- * bounds) and makes sure the fault handler is installed (vm_claim_fault_handler). */
+ * bounds), once per thread. vm_call also makes sure the fault handler is
+ * installed (vm_claim_fault_handler). */
 bool vm_thread_setup(void);
 
 /* Bytes of native stack the calling thread has left below this call
@@ -152,7 +153,8 @@ size_t vm_stack_left(void);
 
 /* Installs the SIGSEGV/SIGBUS handler that turns guest faults into traps,
  * again if the host has replaced it; faults that are not the guest's go to
- * the handler it replaced. */
+ * the handler it replaced. Two system calls when it is in place: vm_call's
+ * only ones. */
 void vm_claim_fault_handler(void);
 
 /* Initializes the generated module once per process. */

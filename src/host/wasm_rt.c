@@ -205,7 +205,6 @@ static void make_altstack_key(void) {
 }
 
 bool vm_thread_setup(void) {
-    vm_claim_fault_handler();
     if (vm_thread.ready) return true;
     pthread_once(&altstack_key_once, make_altstack_key);
 
