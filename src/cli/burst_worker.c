@@ -92,7 +92,11 @@ static bool await_work(struct burst_worker *w, bool spin) {
 static void *worker_main(void *arg) {
     struct burst_worker *w = arg;
     /* Spinning pays only while bursts follow each other: not after the
-     * job that starts the writer, which comes long before the first. */
+     * job that starts the writer, which comes long before the first. A
+     * burst the caller took back before this thread woke for it says they
+     * do: without spinning then, every later one would be taken back too
+     * (waking takes longer than a burst), and the guest would format them
+     * all itself. */
     bool spin = false;
     while (await_work(w, spin)) {
         /* busy before taking: a caller that finds nothing queued then
@@ -100,7 +104,7 @@ static void *worker_main(void *arg) {
         atomic_store(&w->busy, true);
         struct burst *b = atomic_exchange(&w->queued, NULL);
         if (b != NULL) w->fn(w->context, b->events, b->count);
-        spin = b != NULL && b->count > 0;
+        spin = b == NULL || b->count > 0;
         atomic_store(&w->busy, false);
         pthread_mutex_lock(&w->lock);
         if (w->caller_asleep) pthread_cond_broadcast(&w->wake);

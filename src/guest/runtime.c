@@ -98,9 +98,23 @@ __attribute__((no_builtin("memcpy"))) static inline uint32_t ring_text(const cha
     return (uint32_t)total;
 }
 
-/* Appends an event (name: the function's or the exception type's, len
- * bytes of UTF-8; message: the exception's) to the ring. Runs for every
- * traced line: no locals in memory on the way. */
+/* Appends a line event to the ring: the most frequent event, on a path
+ * of its own that needs no registers saved. A line event right after a
+ * call event is that frame's first line: only its RESUME ran in between,
+ * far less than the 1 µs resolution promised, so it shares the call's
+ * stamp and saves a counter read (a third of them in call-heavy code). */
+static inline void ring_add_line(int lineno) {
+    trace_record *record = &ring.records[ring.count];
+    record->kind = TRACE_LINE;
+    record->lineno = lineno;
+    record->task = current_task();
+    record->stamp = last_was_call ? last_stamp : (last_stamp = host_tsc());
+    last_was_call = 0;
+    if (++ring.count >= ring.limit) host_trace_flush(&ring); /* empties it */
+}
+
+/* Appends a call, return or exception event (name: the function's or the
+ * exception type's, len bytes of UTF-8; message: the exception's). */
 static inline void ring_add(int kind, int lineno, const char *name, size_t len, const char *message,
                             size_t mlen) {
     /* Room for both strings at their bound, marks and NULs included. */
@@ -109,16 +123,10 @@ static inline void ring_add(int kind, int lineno, const char *name, size_t len, 
     record->kind = kind;
     record->lineno = lineno;
     record->text = ring.text_used;
-    if (kind != TRACE_LINE) { /* line events have no text */
-        record->len = ring_text(name, len);
-        record->len2 = message ? ring_text(message, mlen) : 0;
-    }
+    record->len = ring_text(name, len);
+    record->len2 = message ? ring_text(message, mlen) : 0;
     record->task = current_task();
-    /* A line event right after a call event is that frame's first line:
-     * only its RESUME ran in between, far less than the 1 µs resolution
-     * promised, so it shares the call's stamp and saves a counter read
-     * (a third of them in call-heavy code). */
-    record->stamp = kind == TRACE_LINE && last_was_call ? last_stamp : (last_stamp = host_tsc());
+    record->stamp = last_stamp = host_tsc();
     last_was_call = kind == TRACE_CALL;
     if (++ring.count >= ring.limit) host_trace_flush(&ring); /* empties it */
 }
@@ -174,19 +182,22 @@ __attribute__((noinline)) static void ring_add_named(int kind, int lineno, PyObj
     ring_add(kind, lineno, utf8, len, NULL, 0);
 }
 
+/* A call or return event, apart from the line events' path. */
+__attribute__((noinline)) static void ring_add_frame(int kind, int lineno, PyObject *name) {
+    if (PyUnicode_IS_COMPACT_ASCII(name) && PyUnicode_GET_LENGTH(name) <= TRACE_TEXT_MAX) {
+        ring_add(kind, lineno, (const char *)((PyASCIIObject *)name + 1),
+                 (size_t)PyUnicode_GET_LENGTH(name), NULL, 0);
+    } else {
+        ring_add_named(kind, lineno, name);
+    }
+}
+
 /* Called by the interpreter for the user's frames only. */
 static void tracer(PyCodeObject *code, int what, int lineno, PyObject *arg) {
     if (what == PyTrace_LINE) {
-        ring_add(TRACE_LINE, lineno, "", 0, NULL, 0);
+        ring_add_line(lineno);
     } else if (what == PyTrace_CALL || what == PyTrace_RETURN) {
-        int kind = what == PyTrace_CALL ? TRACE_CALL : TRACE_RETURN;
-        PyObject *name = code->co_name;
-        if (PyUnicode_IS_COMPACT_ASCII(name) && PyUnicode_GET_LENGTH(name) <= TRACE_TEXT_MAX) {
-            ring_add(kind, lineno, (const char *)((PyASCIIObject *)name + 1),
-                     (size_t)PyUnicode_GET_LENGTH(name), NULL, 0);
-        } else {
-            ring_add_named(kind, lineno, name);
-        }
+        ring_add_frame(what == PyTrace_CALL ? TRACE_CALL : TRACE_RETURN, lineno, code->co_name);
     } else if (what == PyTrace_EXCEPTION) {
         trace_exception(lineno, arg);
     }

@@ -64,8 +64,11 @@ void trace_run_free(trace_run *t) {
 static eryx_trace_action call_handler(trace_run *t) {
     const trace_sink *k = &t->sink;
     if (!k->burst) {
-        for (size_t i = 0; i < t->count; i++)
-            k->fn(k->userdata, &t->events[i]);
+        /* In locals: the compiler cannot know that fn leaves them alone. */
+        eryx_trace_fn fn = k->fn;
+        void *userdata = k->userdata;
+        for (const eryx_trace_event *e = t->events, *end = e + t->count; e < end; e++)
+            fn(userdata, e);
         return ERYX_TRACE_CONTINUE;
     }
     bool hold = t->deadline_ns && !(k->flags & ERYX_TRACE_TIMEOUT_RUNS);
