@@ -24,6 +24,7 @@
  * whole blob (its crc field zero).
  */
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -470,47 +471,46 @@ const char *snapshot_load(const void *blob, size_t len, const uint8_t *key, size
  * is. */
 #define SETTLE_S 2.0
 
-static void settle(eryx_vm *vm, void *arg) {
+static void run_settle(eryx_vm *vm, void *arg) {
     (void)arg;
     Z_guestZ_eryx_settle(&vm->guest);
 }
 
-static void copy_settled(uint8_t *memory, void *arg) {
-    const eryx_vm *vm = arg;
-    const uint8_t *image = vm_image_memory();
-    size_t image_size = vm_image_bytes(), size = vm->guest.w2c_memory.size;
-    for (size_t off = 0; off < size; off += PAGE)
-        if (page_differs(vm->reservation + off, off, image, image_size))
-            memcpy(memory + off, vm->reservation + off, PAGE);
+/* A page the guest wrote while settling, into the template. */
+static void copy_settled(eryx_vm *vm, uint32_t page, void *arg) {
+    uint8_t *memory = arg;
+    size_t off = (size_t)page * PAGE;
+    memcpy(memory + off, vm->reservation + off, PAGE);
 }
 
-/* A template whose objects that no program can see die are immortal
- * (src/guest/runtime.c, eryx_settle), so that the executions started from
- * it leave most of their memory unwritten: the guest runs once on it, in an
- * instance of its own within the configuration's memory limit and SETTLE_S
- * (or its timeout), and the template is that instance's memory then. When
- * that cannot be, `t` as it is (the settling only makes resets cheaper).
- * Takes the reference to `t`. */
-static vm_template *settled(vm_template *t, const eryx_config *config) {
+/* Makes the objects of template `t` whose death no program can see
+ * immortal (src/guest/runtime.c, eryx_settle), so that the executions
+ * started from it leave most of their memory unwritten: the guest runs once
+ * on it, in an instance of its own within the configuration's memory limit
+ * and SETTLE_S (or its timeout), and the pages it wrote go into the
+ * template, which nothing else maps yet. When that cannot be, `t` stays as
+ * it is (the settling only makes resets cheaper). */
+static void settle(vm_template *t, const eryx_config *config) {
     uint64_t limit_pages = config->memory_bytes / VM_PAGE_SIZE;
     double seconds =
         config->timeout_s > 0 && config->timeout_s < SETTLE_S ? config->timeout_s : SETTLE_S;
     eryx_vm *vm =
         vm_new(t, (uint32_t)(limit_pages < VM_MAX_PAGES ? limit_pages : VM_MAX_PAGES), NULL);
-    if (!vm) return t;
+    if (!vm) return;
     vm_stop stop = VM_STOP_TRAP;
     if (watchdog_arm(vm, monotonic_ns() + (uint64_t)(seconds * 1e9)) == 0) {
-        stop = vm_call(vm, settle, NULL);
+        stop = vm_call(vm, run_settle, NULL);
         watchdog_disarm(vm);
     }
-    vm_template *better = stop == VM_RUNNING ? vm_template_new(vm->guest.w2c_memory.pages,
-                                                               vm->guest.w2c___stack_pointer,
-                                                               &t->wasi, copy_settled, vm)
-                                             : NULL;
+    uint8_t *memory = (uint8_t *)t->memory;
+    size_t size = (size_t)t->pages * VM_PAGE_SIZE;
+    if (stop == VM_RUNNING && vm->guest.w2c_memory.pages == t->pages &&
+        vm->guest.w2c___stack_pointer == t->guest.w2c___stack_pointer &&
+        mprotect(memory, size, PROT_READ | PROT_WRITE) == 0) {
+        vm_written_each(vm, t, copy_settled, memory);
+        mprotect(memory, size, PROT_READ);
+    }
     vm_free(vm);
-    if (!better) return t;
-    vm_template_unref(t);
-    return better;
 }
 
 eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size_t len,
@@ -533,8 +533,9 @@ eryx_status eryx_config_set_snapshot(eryx_config *config, const void *blob, size
         set_error(errbuf, errlen, problem);
         return status_of(problem);
     }
+    settle(state.template, config);
     vm_template_unref(config->template);
-    config->template = settled(state.template, config);
+    config->template = state.template;
     memfs_free(config->fs.tree);
     config->fs.tree = state.tree;
     return ERYX_OK;

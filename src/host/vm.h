@@ -240,6 +240,12 @@ void vm_written_close(eryx_vm *vm);
 void vm_written_forget(eryx_vm *vm);
 void vm_written_none(eryx_vm *vm);
 int vm_written_restore(eryx_vm *vm, const struct vm_template *t);
+
+/* Calls fn(vm, page, arg) for each 4 KiB page of the template region that
+ * is the instance's own copy (written since it was mapped), from pagemap;
+ * -1 when that cannot be read. */
+int vm_written_each(eryx_vm *vm, const struct vm_template *t,
+                    void (*fn)(eryx_vm *vm, uint32_t page, void *arg), void *arg);
 void vm_written_free(eryx_vm *vm);
 
 /* Frees an instance (not while it runs). NULL is fine. */

@@ -141,14 +141,11 @@ static bool drop(vm_written *w, eryx_vm *vm, size_t npages, uint32_t i) {
     return true;
 }
 
-/* Reads pagemap for the region: a copy is present and not the file's, or
- * swapped out. Copies the template back over each and lists them. */
-static int scan(eryx_vm *vm, const vm_template *t) {
+int vm_written_each(eryx_vm *vm, const vm_template *t, void (*fn)(eryx_vm *, uint32_t, void *),
+                    void *arg) {
     enum { BATCH = 512 };
     uint64_t entries[BATCH];
-    vm_written *w = &vm->written;
-    bool listed = true;
-    w->count = 0;
+    if (vm_pagemap < 0) return -1;
     size_t npages = region_pages(t);
     off_t base = (off_t)((uintptr_t)vm->reservation / SMALL_PAGE * sizeof(uint64_t));
     for (size_t first = 0; first < npages; first += BATCH) {
@@ -161,17 +158,35 @@ static int scan(eryx_vm *vm, const vm_template *t) {
         for (size_t i = 0; i < n; i++) {
             uint64_t e = entries[i];
             bool present = e >> 63 & 1, swapped = e >> 62 & 1, file = e >> 61 & 1;
-            if ((present && !file) || swapped) {
-                uint32_t page = (uint32_t)(first + i);
-                size_t off = (size_t)page * SMALL_PAGE;
-                memcpy(vm->reservation + off, t->memory + off, SMALL_PAGE);
-                if (listed) listed = note(w, page);
-                if (w->dropped && page < w->npages && bit(w->dropped, page))
-                    set_bit(w->returned, page);
-            }
+            if ((present && !file) || swapped) fn(vm, (uint32_t)(first + i), arg);
         }
     }
-    if (listed)
+    return 0;
+}
+
+typedef struct {
+    const vm_template *t;
+    bool listed;
+} scan_state;
+
+/* A copy found by scan: the template goes back over it, and it is listed. */
+static void restore_copy(eryx_vm *vm, uint32_t page, void *arg) {
+    scan_state *s = arg;
+    vm_written *w = &vm->written;
+    size_t off = (size_t)page * SMALL_PAGE;
+    memcpy(vm->reservation + off, s->t->memory + off, SMALL_PAGE);
+    if (s->listed) s->listed = note(w, page);
+    if (w->dropped && page < w->npages && bit(w->dropped, page)) set_bit(w->returned, page);
+}
+
+/* Reads pagemap for the region: copies the template back over each copy
+ * and lists them. */
+static int scan(eryx_vm *vm, const vm_template *t) {
+    vm_written *w = &vm->written;
+    w->count = 0;
+    scan_state s = {.t = t, .listed = true};
+    if (vm_written_each(vm, t, restore_copy, &s) != 0) return -1;
+    if (s.listed)
         completed(w);
     else
         w->complete = false;
@@ -183,10 +198,7 @@ int vm_written_restore(eryx_vm *vm, const vm_template *t) {
     /* Inside a window (a session reset after a failed execution), what
      * the execution wrote so far is only known when it took no fault. */
     if (w->open && thread_faults() != w->faults) w->complete = false;
-    if (!w->complete) {
-        if (vm_pagemap < 0) return -1;
-        return scan(vm, t);
-    }
+    if (!w->complete) return scan(vm, t);
     /* Most listed pages end an execution as they began (reference counts
      * up and down; pages written by an earlier execution only): comparing
      * reads what copying reads and writes nothing. Of the 186 pages a
