@@ -39,7 +39,7 @@ bool trace_run_begin(trace_run *t, const trace_sink *sink, trace_store *store, e
     t->anchor_stamp = trace_stamp();
     t->anchor_ns = monotonic_ns();
     t->last_us = 0;
-    t->count = 0;
+    t->count = t->handed = 0;
     t->on = true;
     return true;
 }
@@ -67,7 +67,8 @@ static eryx_trace_action call_handler(trace_run *t) {
         /* In locals: the compiler cannot know that fn leaves them alone. */
         eryx_trace_fn fn = k->fn;
         void *userdata = k->userdata;
-        for (const eryx_trace_event *e = t->events, *end = e + t->count; e < end; e++)
+        for (const eryx_trace_event *e = t->events + t->handed, *end = t->events + t->count;
+             e < end; e++)
             fn(userdata, e);
         return ERYX_TRACE_CONTINUE;
     }
@@ -88,7 +89,7 @@ void trace_deliver(trace_run *t) {
     if (!t->count) return;
     eryx_trace_action action = t->sink.fn || t->sink.burst ? call_handler(t) : ERYX_TRACE_CONTINUE;
     if (t->store) trace_store_add(t->store, t->events, t->count);
-    t->count = 0;
+    t->count = t->handed = 0;
     if (t->sink.flags & ERYX_TRACE_KEEP_BURST) {
         /* The handler may read this burst until its next call returns: the
          * next one is gathered in the other buffers. */

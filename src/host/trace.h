@@ -47,6 +47,7 @@ typedef struct {
     double last_us;
     eryx_trace_event *events; /* the burst: events[0..count) */
     size_t count;
+    size_t handed; /* events[0..handed) went to a per-event handler already */
     char *text;    /* host copy of the ring's text, which the events point into */
     char *scratch; /* cut copies of strings of the host's own events */
     /* ERYX_TRACE_KEEP_BURST: the buffers of the burst delivered last,

@@ -81,6 +81,10 @@ void trace_ring_flush(eryx_vm *vm) {
      * would otherwise make the compiler reload them for every record. */
     size_t n = t->count;
     double last_us = t->last_us;
+    /* A per-event handler gets each event as it is made, while it is in
+     * the cache, unless events made before wait for it (host events). */
+    eryx_trace_fn each = !t->sink.burst && t->handed == n ? t->sink.fn : NULL;
+    void *userdata = t->sink.userdata;
     for (uint32_t i = 0; i < count && n < TRACE_RING_EVENTS; i++) {
         trace_record record = ring->records[i];
         eryx_trace_event *e = &t->events[n];
@@ -90,7 +94,9 @@ void trace_ring_flush(eryx_vm *vm) {
         if (us < last_us) us = last_us;
         last_us = e->t_us = us;
         n++;
+        if (each) each(userdata, e);
     }
+    if (each) t->handed = n;
     t->count = n;
     t->last_us = last_us;
     t->anchor_stamp = stamp;
