@@ -24,8 +24,8 @@
  * whole blob (its crc field zero).
  */
 #include <stdio.h>
-#include <sys/mman.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include "clock.h"

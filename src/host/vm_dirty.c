@@ -157,6 +157,7 @@ int vm_written_each(eryx_vm *vm, const vm_template *t, void (*fn)(eryx_vm *, uin
         }
         for (size_t i = 0; i < n; i++) {
             uint64_t e = entries[i];
+            /* A copy is present and not the file's, or swapped out. */
             bool present = e >> 63 & 1, swapped = e >> 62 & 1, file = e >> 61 & 1;
             if ((present && !file) || swapped) fn(vm, (uint32_t)(first + i), arg);
         }
